@@ -1,0 +1,15 @@
+import { LeadEmailed, LeadEmailFailed, ReferralCreated, ReferralRouted, ReferralUnroutable } from './referral-events';
+
+export { EVENT_SOURCE } from './envelope';
+export * from './referral-events';
+
+/** Every event in the catalog, with the sample file that documents it and doubles as a fixture. */
+export const EVENT_CATALOG = [
+  { event: ReferralCreated, sample: 'referral-created.v1.json', producer: 'intake-api, republish-referrals' },
+  { event: ReferralRouted, sample: 'referral-routed.v1.json', producer: 'route-referral' },
+  { event: ReferralUnroutable, sample: 'referral-unroutable.v1.json', producer: 'route-referral' },
+  { event: LeadEmailed, sample: 'lead-emailed.v1.json', producer: 'route-referral' },
+  { event: LeadEmailFailed, sample: 'lead-email-failed.v1.json', producer: 'route-referral' },
+] as const;
+
+export type CatalogEvent = (typeof EVENT_CATALOG)[number]['event'];

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EventBridgeEvent } from 'aws-lambda';
+
+/** A rule: which detail-types it matches, and the handler it invokes (as a Lambda target would). */
+export interface LocalRule {
+  readonly name: string;
+  readonly detailTypes: readonly string[];
+  readonly target: (event: EventBridgeEvent<string, unknown>) => Promise<unknown>;
+}
+
+/**
+ * EventBridge's delivery to a Lambda target: retried with exponential backoff until the retry
+ * budget or the maximum event age runs out, then dead-lettered. AWS's defaults are 185 attempts
+ * over 24 h; the local stack scales them down so a failure shows within minutes.
+ */
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly maxEventAgeMs: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export interface DeadLetter {
+  readonly rule: string;
+  readonly event: EventBridgeEvent<string, unknown>;
+  readonly attempts: number;
+  readonly errorName: string;
+}
+
+export interface LocalEventBusOptions {
+  readonly region: string;
+  readonly retry: RetryPolicy;
+  readonly log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+/**
+ * The bus of the local stack: an HTTP endpoint that speaks EventBridge's PutEvents (so handlers
+ * publish with the real SDK client, only the endpoint differs) and delivers each event to the
+ * matching rules' targets in-process, with EventBridge's retry and dead-letter semantics.
+ */
+export class LocalEventBus {
+  private server?: Server;
+  private inFlight = 0;
+  private readonly waiters: (() => void)[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+  readonly deadLetters: DeadLetter[] = [];
+  readonly published: EventBridgeEvent<string, unknown>[] = [];
+  /** Fault injection for tests: while it returns true, PutEvents reports every entry as failed. */
+  failPublishes: () => boolean = () => false;
+
+  constructor(
+    private readonly rules: LocalRule[],
+    private readonly options: LocalEventBusOptions,
+  ) {}
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    const { port: bound } = this.server.address() as AddressInfo;
+    return `http://${host}:${bound}`;
+  }
+
+  addRule(rule: LocalRule): void {
+    this.rules.push(rule);
+  }
+
+  /** Resolves once no delivery is running or waiting for a retry. */
+  async idle(): Promise<void> {
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.inFlight = 0;
+    this.waiters.splice(0).forEach((w) => w());
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Puts an event on the bus directly (the scheduler and tests use this; handlers go through HTTP). */
+  put(detailType: string, source: string, detail: unknown): EventBridgeEvent<string, unknown> {
+    const event: EventBridgeEvent<string, unknown> = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': detailType,
+      source,
+      account: '000000000000',
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.options.region,
+      resources: [],
+      detail,
+    };
+    this.published.push(event);
+    for (const rule of this.rules) {
+      if (rule.detailTypes.includes(detailType)) this.deliver(rule, event, 1);
+    }
+    return event;
+  }
+
+  /** Delivers the same event again, as EventBridge may (at-least-once). */
+  redeliver(event: EventBridgeEvent<string, unknown>): void {
+    for (const rule of this.rules) {
+      if (rule.detailTypes.includes(event['detail-type'])) this.deliver(rule, event, 1);
+    }
+  }
+
+  private deliver(rule: LocalRule, event: EventBridgeEvent<string, unknown>, attempt: number): void {
+    if (this.stopped) return;
+    this.inFlight++;
+    rule
+      .target(event)
+      .then(() => this.settle())
+      .catch((error: unknown) => {
+        const errorName = error instanceof Error ? error.name : 'unknown';
+        const { retry } = this.options;
+        const age = Date.now() - Date.parse(event.time);
+        const delay = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+        if (attempt >= retry.maxAttempts || age + delay > retry.maxEventAgeMs) {
+          this.deadLetters.push({ rule: rule.name, event, attempts: attempt, errorName });
+          this.options.log?.('Event dead-lettered', {
+            rule: rule.name,
+            eventId: event.id,
+            attempts: attempt,
+            errorName,
+          });
+          this.settle();
+          return;
+        }
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.inFlight--;
+          this.deliver(rule, event, attempt + 1);
+        }, delay);
+        this.timers.add(timer);
+      });
+  }
+
+  private settle(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) this.waiters.splice(0).forEach((w) => w());
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(body));
+    };
+    if (target !== 'AWSEvents.PutEvents') {
+      reply(400, { __type: 'UnknownOperationException', message: `${target} is not supported locally` });
+      return;
+    }
+    const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      Entries: { Source: string; DetailType: string; Detail: string }[];
+    };
+    if (this.failPublishes()) {
+      reply(200, {
+        FailedEntryCount: input.Entries.length,
+        Entries: input.Entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'injected failure' })),
+      });
+      return;
+    }
+    const entries = input.Entries.map((e) => ({
+      EventId: this.put(e.DetailType, e.Source, JSON.parse(e.Detail) as unknown).id,
+    }));
+    reply(200, { FailedEntryCount: 0, Entries: entries });
+  }
+}

@@ -1,0 +1,41 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESClient } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface ClientSettings {
+  readonly AWS_REGION: string;
+  readonly AWS_ENDPOINT_URL_DYNAMODB?: string | undefined;
+  readonly AWS_ENDPOINT_URL_EVENTBRIDGE?: string | undefined;
+  readonly AWS_ENDPOINT_URL_SES?: string | undefined;
+}
+
+/** Static credentials for the local stand-ins; on AWS the SDK's default chain is used. */
+export interface LocalCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+function base(settings: ClientSettings, endpoint: string | undefined, credentials?: LocalCredentials) {
+  return {
+    region: settings.AWS_REGION,
+    ...(endpoint && { endpoint }),
+    ...(credentials && { credentials }),
+  };
+}
+
+export function documentClient(settings: ClientSettings, credentials?: LocalCredentials): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient(base(settings, settings.AWS_ENDPOINT_URL_DYNAMODB, credentials)),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+}
+
+export function eventBridgeClient(settings: ClientSettings, credentials?: LocalCredentials): EventBridgeClient {
+  return new EventBridgeClient(base(settings, settings.AWS_ENDPOINT_URL_EVENTBRIDGE, credentials));
+}
+
+/** maxAttempts 1: the mailer retries itself, only where SES proves it refused the email. */
+export function sesClient(settings: ClientSettings, credentials?: LocalCredentials): SESClient {
+  return new SESClient({ ...base(settings, settings.AWS_ENDPOINT_URL_SES, credentials), maxAttempts: 1 });
+}

@@ -1,0 +1,137 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AssisterType } from '../domain/assister-type';
+import type { Organization } from '../domain/organization';
+import { OrganizationSchema, servesCounty } from '../domain/organization';
+import type { AssisterDirectory } from '../ports/assister-directory.port';
+import { DIRECTORY_INDEX } from './dynamo-tables';
+
+/*
+ * One table, two kinds of item:
+ *   profile   pk ORG#<id>                       sk PROFILE    the organization (source of truth)
+ *   coverage  pk COVERAGE#<type>#<fips|STATEWIDE> sk ORG#<id>   "this organization serves here"
+ * Routing queries two coverage partitions (the county, and statewide) and then reads the profiles
+ * consistently, so a coverage entry that is stale for a moment can never route a lead wrongly.
+ */
+const PROFILE = 'PROFILE';
+const KIND = 'organization';
+const STATEWIDE = 'STATEWIDE';
+
+const profileKey = (id: string) => ({ pk: `ORG#${id}`, sk: PROFILE });
+const coveragePk = (type: AssisterType, area: string) => `COVERAGE#${type}#${area}`;
+
+export class DynamoAssisterDirectory implements AssisterDirectory {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async candidatesFor(type: AssisterType, countyFips: string): Promise<Organization[]> {
+    const partitions = [coveragePk(type, countyFips), coveragePk(type, STATEWIDE)];
+    const ids = new Set<string>();
+    for (const pk of partitions) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ProjectionExpression: 'organizationId',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) ids.add(String(item.organizationId));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
+    const profiles = await this.getMany([...ids]);
+    return profiles.filter((o) => o.type === type && servesCounty(o, countyFips));
+  }
+
+  async get(organizationId: string): Promise<Organization | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: profileKey(organizationId), ConsistentRead: true }),
+    );
+    return out.Item ? toOrganization(out.Item) : undefined;
+  }
+
+  async put(organization: Organization): Promise<void> {
+    const org = OrganizationSchema.parse(organization);
+    const before = await this.get(org.organizationId);
+    // Profile first: it is the truth routing checks, so a crash below leaves coverage at worst stale.
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...profileKey(org.organizationId), kind: KIND, ...org },
+      }),
+    );
+    const wanted = new Set(coveragePartitions(org));
+    const stale = before ? coveragePartitions(before).filter((pk) => !wanted.has(pk)) : [];
+    for (const pk of wanted) {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk, sk: `ORG#${org.organizationId}`, organizationId: org.organizationId },
+        }),
+      );
+    }
+    for (const pk of stale) {
+      await this.doc.send(
+        new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: `ORG#${org.organizationId}` } }),
+      );
+    }
+  }
+
+  async list(): Promise<Organization[]> {
+    const all: Organization[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DIRECTORY_INDEX.byKind,
+          KeyConditionExpression: '#kind = :k',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: { ':k': KIND },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) all.push(toOrganization(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return all;
+  }
+
+  private async getMany(ids: string[]): Promise<Organization[]> {
+    const found: Organization[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(profileKey);
+      // BatchGet may return some keys unprocessed under load: ask again for those.
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await sleep(Math.min(1000, 50 * 2 ** attempt));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) found.push(toOrganization(item));
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found.sort((a, b) => a.organizationId.localeCompare(b.organizationId));
+  }
+}
+
+function coveragePartitions(org: Organization): string[] {
+  return org.coverage.kind === 'statewide'
+    ? [coveragePk(org.type, STATEWIDE)]
+    : org.coverage.counties.map((fips) => coveragePk(org.type, fips));
+}
+
+/** Profiles are validated on the way out too: a hand-edited item fails loudly, not at routing time. */
+function toOrganization(item: Record<string, unknown>): Organization {
+  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  return OrganizationSchema.parse(rest);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

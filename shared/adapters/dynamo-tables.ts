@@ -1,0 +1,85 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The tables' key designs, defined once: the local stack creates them from here and the CDK
+ * app declares the same keys. Each index serves an access pattern of design.md.
+ */
+export const REFERRALS_INDEX = {
+  /** Pattern 3 and routing's load figures: referrals of organization O by referral date. */
+  byOrganization: 'byOrganization',
+  /** The sweeper: referrals whose `Referral Created` is not yet published (sparse). */
+  unpublished: 'unpublished',
+} as const;
+
+export const DIRECTORY_INDEX = {
+  /** Pattern 5: all organizations, without a Scan. */
+  byKind: 'byKind',
+} as const;
+
+/** Value of the sparse `publishPending` attribute while a referral's creation is unpublished. */
+export const PUBLISH_PENDING = 'PENDING';
+
+export type TableRole = 'referrals' | 'directory' | 'consumerHistory';
+
+export const TABLE_DEFINITIONS: Record<TableRole, Omit<CreateTableCommandInput, 'TableName'>> = {
+  referrals: {
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'referralId', AttributeType: 'S' },
+      { AttributeName: 'assignedOrganizationId', AttributeType: 'S' },
+      { AttributeName: 'referredAt', AttributeType: 'S' },
+      { AttributeName: 'publishPending', AttributeType: 'S' },
+      { AttributeName: 'receivedAt', AttributeType: 'S' },
+    ],
+    KeySchema: [{ AttributeName: 'referralId', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: REFERRALS_INDEX.byOrganization,
+        KeySchema: [
+          { AttributeName: 'assignedOrganizationId', KeyType: 'HASH' },
+          { AttributeName: 'referredAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: REFERRALS_INDEX.unpublished,
+        KeySchema: [
+          { AttributeName: 'publishPending', KeyType: 'HASH' },
+          { AttributeName: 'receivedAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
+  },
+  directory: {
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'kind', AttributeType: 'S' },
+      { AttributeName: 'organizationId', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: DIRECTORY_INDEX.byKind,
+        KeySchema: [
+          { AttributeName: 'kind', KeyType: 'HASH' },
+          { AttributeName: 'organizationId', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  },
+  consumerHistory: {
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'consumerKey', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'consumerKey', KeyType: 'HASH' }],
+  },
+};
+
+/** Attribute DynamoDB's TTL deletes items by (epoch seconds). */
+export const TTL_ATTRIBUTE = 'expiresAt';

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { ASSISTER_TYPES } from '../domain/assister-type';
+
+/** The API's responses, as zod schemas: the OpenAPI document is generated from these and the request schema. */
+
+export const FieldIssueSchema = z.object({
+  field: z.string().describe('Dotted path of the refused field, e.g. consumer.county; "body" for the whole body'),
+  rule: z.string().describe('The rule it breaks, e.g. minnesota-county, consent-required, unknown-field'),
+  message: z.string(),
+});
+
+export const ErrorResponseSchema = z.object({
+  error: z.enum([
+    'invalid-referral',
+    'conflict',
+    'not-found',
+    'method-not-allowed',
+    'unsupported-media-type',
+    'too-large',
+    'internal',
+  ]),
+  message: z.string(),
+  issues: z.array(FieldIssueSchema),
+  referralId: z.string().optional(),
+  requestId: z.string().optional(),
+});
+
+export const ReferralAcceptedSchema = z.object({
+  referralId: z.string(),
+  crmReferralId: z.string(),
+  status: z.string(),
+  /** Where to read the referral's status and routing decision. */
+  href: z.string(),
+});
+
+const CandidateSchema = z.object({
+  organizationId: z.string(),
+  tier: z.enum(['county', 'statewide']),
+  speaksLanguage: z.boolean(),
+  leadsThisWindow: z.number(),
+  leadsThisWeek: z.number(),
+  weeklyCapacity: z.number().optional(),
+  load: z.number(),
+  lastAssignedAt: z.string().optional(),
+  excludedBecause: z.enum(['wrong-type', 'suspended', 'over-capacity', 'does-not-serve-county']).optional(),
+});
+
+export const ReferralStatusViewSchema = z.object({
+  referralId: z.string(),
+  crmReferralId: z.string(),
+  status: z.enum(['received', 'routed', 'unroutable', 'emailed', 'email-failed']),
+  receivedAt: z.string(),
+  referredAt: z.string(),
+  county: z.object({ fips: z.string(), name: z.string() }),
+  assisterType: z.enum(ASSISTER_TYPES),
+  assisterTypeRule: z.string(),
+  routing: z
+    .object({
+      outcome: z.enum(['routed', 'unroutable']),
+      organizationId: z.string().optional(),
+      reason: z.string(),
+      explanation: z.string(),
+      repeatOfReferralId: z.string().optional(),
+      decidedAt: z.string(),
+      windowId: z.string().optional(),
+      candidates: z.array(CandidateSchema),
+    })
+    .optional(),
+  lead: z
+    .object({
+      state: z.enum(['sending', 'sent', 'failed', 'in-doubt']),
+      attempts: z.number(),
+      emailedAt: z.string().optional(),
+      lastErrorCode: z.string().optional(),
+    })
+    .optional(),
+});
+export type ReferralStatusView = z.infer<typeof ReferralStatusViewSchema>;

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * Each function's configuration, read from its environment once at cold start. The local stack
+ * builds the same objects; only endpoints differ. Every missing or bad variable is named at once.
+ */
+const name = z.string().min(1);
+const endpoint = z.url().optional();
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const Common = {
+  AWS_REGION: name,
+  /** Local stand-ins only; absent on AWS, where the SDK finds each service itself. */
+  AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
+  AWS_ENDPOINT_URL_SES: endpoint,
+  AWS_ENDPOINT_URL_S3: endpoint,
+};
+
+export const IntakeConfigSchema = z.object({
+  ...Common,
+  REFERRALS_TABLE: name,
+  EVENT_BUS_NAME: name,
+});
+export type IntakeConfig = z.infer<typeof IntakeConfigSchema>;
+
+export const RepublishConfigSchema = IntakeConfigSchema.extend({
+  /** Referrals younger than this are left to intake's own publish. */
+  REPUBLISH_GRACE_SECONDS: positiveInt(120),
+  REPUBLISH_BATCH_SIZE: positiveInt(100),
+});
+export type RepublishConfig = z.infer<typeof RepublishConfigSchema>;
+
+export const RoutingConfigSchema = z.object({
+  ...Common,
+  REFERRALS_TABLE: name,
+  DIRECTORY_TABLE: name,
+  CONSUMER_HISTORY_TABLE: name,
+  EVENT_BUS_NAME: name,
+  /** The address leads are sent from (a verified SES identity). */
+  LEAD_SENDER: z.email(),
+  /** MNsure's PAL point of contact: the reply-to of every lead. */
+  PROGRAM_CONTACT: z.email(),
+  /** Key of the HMAC that turns phones and emails into repeat-detection keys; 32+ characters. */
+  CONSUMER_KEY_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  SES_MAX_ATTEMPTS: positiveInt(6),
+  SES_BASE_DELAY_MS: positiveInt(200),
+  SES_MAX_DELAY_MS: positiveInt(5000),
+  /** Capacity assumed for an organization that stated none (leads a week). */
+  DEFAULT_WEEKLY_CAPACITY: positiveInt(20),
+  REPEAT_WINDOW_DAYS: positiveInt(30),
+  /** ≥ 24 h: EventBridge retries an event for up to 24 h, so a crashed sender's claim outlives them. */
+  LEAD_CLAIM_TTL_HOURS: z.coerce.number().min(24).default(25),
+});
+export type RoutingConfig = z.infer<typeof RoutingConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses a config from the environment (or the local stack's object), naming every bad variable. */
+export function loadConfig<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.output<S> {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,16 @@
+/**
+ * The few errors the use cases raise on purpose. Each trigger maps them in one place:
+ * the API to a 4xx, an event handler to "throw so EventBridge retries" or "done".
+ */
+export class PalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Worth another try later (a claim held by another delivery, a dependency that is down). */
+export class RetryLaterError extends PalError {}
+
+/** The thing named does not exist. */
+export class NotFoundError extends PalError {}

@@ -1,0 +1,117 @@
+import { DETERMINATION_LABELS } from './assister-type';
+import { addMinnesotaBusinessDays } from './business-days';
+import { HELP_REASONS } from './help-reason';
+import { languageName } from './languages';
+import { addDays, minnesotaDateOf } from './minnesota-time';
+import type { Organization } from './organization';
+import { formatUsPhone } from './phone';
+import type { Referral } from './referral';
+
+/** The program's expectations (OE5 policy): contact within 2 business days, an appointment within two weeks. */
+export const CONTACT_WITHIN_BUSINESS_DAYS = 2;
+export const APPOINTMENT_WITHIN_DAYS = 14;
+
+export interface LeadEmail {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface LeadDeadlines {
+  readonly receivedOn: string;
+  readonly contactBy: string;
+  readonly appointmentBy: string;
+}
+
+/**
+ * Deadlines run from the day the organization receives the lead: the referral's own date, or the
+ * day it is emailed when that is later (a lead delayed by an outage still gets its full two days).
+ */
+export function leadDeadlines(referredAt: string, emailedAt: Date): LeadDeadlines {
+  const referredOn = minnesotaDateOf(new Date(referredAt));
+  const sentOn = minnesotaDateOf(emailedAt);
+  const receivedOn = sentOn > referredOn ? sentOn : referredOn;
+  return {
+    receivedOn,
+    contactBy: addMinnesotaBusinessDays(receivedOn, CONTACT_WITHIN_BUSINESS_DAYS),
+    appointmentBy: addDays(receivedOn, APPOINTMENT_WITHIN_DAYS),
+  };
+}
+
+/** The lead email: every field the program lists, no PII in the subject line. */
+export function composeLeadEmail(
+  referral: Referral,
+  organization: Pick<Organization, 'name' | 'type'>,
+  deadlines: LeadDeadlines,
+  programContact: string,
+  repeatOfReferralId?: string,
+): LeadEmail {
+  const c = referral.consumer;
+  const k = referral.case;
+  const yesNo = (b: boolean) => (b ? 'Yes' : 'No');
+  const determinations =
+    k.determinations.length === 0 ? 'None' : k.determinations.map((d) => DETERMINATION_LABELS[d]).join(', ');
+  const rows: [string, string][] = [
+    ['Referral id', referral.referralId],
+    ['Referred on', referral.referredAt.slice(0, 10)],
+    [
+      'Contact the consumer by',
+      `${longDate(deadlines.contactBy)} (within ${CONTACT_WITHIN_BUSINESS_DAYS} business days)`,
+    ],
+    ['Hold an appointment by', `${longDate(deadlines.appointmentBy)} (within two weeks)`],
+    ['Consumer', `${c.firstName} ${c.lastName}`],
+    ['Phone', formatUsPhone(c.phone)],
+    ['Email', c.email ?? 'Not given'],
+    ['Preferred contact method', c.preferredContactMethod],
+    ['Preferred language', c.preferredLanguage ? languageName(c.preferredLanguage) : 'Not stated'],
+    ['County', `${c.countyName} (${c.countyFips})`],
+    ['ZIP code', c.zip ?? 'Not given'],
+    ['Does the consumer have an active account?', yesNo(k.hasActiveAccount)],
+    ['Does the consumer have an active application?', yesNo(k.hasActiveApplication)],
+    ["Household's current determination(s)", determinations],
+    ['Why the consumer is seeking help', `${HELP_REASONS[k.helpReason.category]}: ${k.helpReason.details}`],
+    ['Guidance the consumer was given', k.guidanceGiven],
+    ['Did the consumer consent to have their information sent to an assister?', yesNo(referral.consentToShare)],
+    ['Assister type', organization.type],
+  ];
+  const repeat = repeatOfReferralId
+    ? `This is a repeat referral: the consumer was referred to ${organization.name} before (${repeatOfReferralId}).`
+    : undefined;
+  const subject = `${repeat ? 'Repeat PAL referral' : 'New PAL referral'} ${referral.referralId} — ${c.countyName} County`;
+  const intro = `MNsure's contact center referred a consumer to ${organization.name} through the Preferred Assister Lead program.`;
+  const outro = `Questions about this lead, a change to your designated contact, or a pause in accepting leads: reply to this email or write to ${programContact}.`;
+
+  const text = [
+    intro,
+    ...(repeat ? ['', repeat] : []),
+    '',
+    ...rows.map(([k2, v]) => `${k2}: ${v}`),
+    '',
+    outro,
+    '',
+  ].join('\n');
+  const html = [
+    '<!doctype html><html><body style="font-family:Arial,sans-serif">',
+    `<p>${escapeHtml(intro)}</p>`,
+    repeat ? `<p><strong>${escapeHtml(repeat)}</strong></p>` : '',
+    '<table cellpadding="4" style="border-collapse:collapse">',
+    ...rows.map(
+      ([k2, v]) =>
+        `<tr><th align="left" style="border-bottom:1px solid #ddd">${escapeHtml(k2)}</th><td style="border-bottom:1px solid #ddd">${escapeHtml(v)}</td></tr>`,
+    ),
+    '</table>',
+    `<p>${escapeHtml(outro)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+function longDate(iso: string): string {
+  const d = new Date(`${iso}T12:00:00Z`);
+  return `${WEEKDAYS[d.getUTCDay()]} ${iso}`;
+}

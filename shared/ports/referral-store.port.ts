@@ -1,0 +1,39 @@
+import type { LeadDelivery, Referral, ReferralStatus, StoredRoutingDecision } from '../domain/referral';
+
+export type CreateResult = { created: true; referral: Referral } | { created: false; existing: Referral };
+
+export interface ReferralStore {
+  /** Stores a new referral unless its id exists; never overwrites. */
+  create(referral: Referral): Promise<CreateResult>;
+  get(referralId: string): Promise<Referral | undefined>;
+  markPublished(referralId: string, publishedAt: string): Promise<void>;
+  /** Referrals whose `Referral Created` was never published, received before the given instant. */
+  listUnpublished(receivedBefore: string, limit: number): Promise<Referral[]>;
+  /**
+   * Stores the routing decision unless one exists; returns the referral as it now stands
+   * (with the earlier decision when another delivery got there first).
+   */
+  recordRouting(
+    referralId: string,
+    decision: StoredRoutingDecision,
+    status: Extract<ReferralStatus, 'routed' | 'unroutable'>,
+  ): Promise<Referral>;
+  /**
+   * Claims the right to send the lead email: succeeds only if no claim is held and the email was
+   * not sent. The claim is what makes the email at-most-once across duplicate deliveries.
+   */
+  claimLeadEmail(referralId: string, claim: LeadDelivery): Promise<{ claimed: true } | { claimed: false }>;
+  /** Marks the claimed email as sent (status `emailed`). */
+  completeLeadEmail(referralId: string, messageId: string, emailedAt: string): Promise<void>;
+  /** Releases a claim after SES refused the email, so a retry may send it (status `email-failed`). */
+  releaseLeadEmail(referralId: string, errorCode: string): Promise<void>;
+  /** A claim whose outcome cannot be known (crash after SES accepted?): never sent again automatically. */
+  markLeadInDoubt(referralId: string): Promise<void>;
+}
+
+/** How many leads an organization was assigned, read from its referrals (pattern 3). */
+export interface AssignmentLedger {
+  countAssigned(organizationId: string, referredFrom: string, referredTo: string): Promise<number>;
+  /** The referral date of the organization's most recent lead. */
+  lastAssigned(organizationId: string): Promise<string | undefined>;
+}

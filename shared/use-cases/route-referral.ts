@@ -1,0 +1,274 @@
+import { buildEvent } from '../../events/envelope';
+import { LeadEmailed, LeadEmailFailed, ReferralRouted, ReferralUnroutable } from '../../events/referral-events';
+import { consumerKeys } from '../domain/consumer-key';
+import { NotFoundError, RetryLaterError } from '../domain/errors';
+import { composeLeadEmail, leadDeadlines } from '../domain/lead-email';
+import { addDays, dayOfWeek, minnesotaDateOf, startOfMinnesotaDay } from '../domain/minnesota-time';
+import type { Referral } from '../domain/referral';
+import type { ReportingCalendar } from '../domain/reporting-calendar';
+import type { OrganizationLoad, RoutingDecision, RoutingPolicy } from '../domain/routing';
+import { decideRouting } from '../domain/routing';
+import type { AssisterDirectory } from '../ports/assister-directory.port';
+import type { ConsumerHistory } from '../ports/consumer-history.port';
+import type { EventPublisher, OutgoingEvent } from '../ports/event-publisher.port';
+import type { Log } from '../ports/logger.port';
+import { MailerError } from '../ports/mailer.port';
+import type { Mailer } from '../ports/mailer.port';
+import type { AssignmentLedger, ReferralStore } from '../ports/referral-store.port';
+
+export interface RouteReferralDeps {
+  readonly referrals: ReferralStore;
+  readonly ledger: AssignmentLedger;
+  readonly directory: AssisterDirectory;
+  readonly consumerHistory: ConsumerHistory;
+  readonly events: EventPublisher;
+  readonly mailer: Mailer;
+  readonly calendar: ReportingCalendar;
+  readonly log: Log;
+  readonly clock: () => Date;
+  readonly consumerKeySecret: Buffer;
+  readonly programContact: string;
+  readonly policy: RoutingPolicy;
+  /** How long a claim on the lead email keeps others from sending it: ≥ EventBridge's 24 h retry window. */
+  readonly leadClaimTtlMs: number;
+}
+
+export type RouteReferralResult =
+  | { outcome: 'emailed'; organizationId: string; messageId: string }
+  | { outcome: 'already-emailed'; organizationId: string }
+  | { outcome: 'unroutable' }
+  | { outcome: 'in-doubt'; organizationId: string };
+
+/**
+ * Routing (design.md flow 2), safe under at-least-once delivery:
+ * 1. decide once: a stored decision is reused by every later delivery;
+ * 2. claim the lead email (a conditional write), send it, mark it sent: at most one email;
+ * 3. publish `Referral Routed` and `Lead Emailed` (or `Referral Unroutable`).
+ * Throws RetryLaterError when the event should come again (a claim held elsewhere, SES refused).
+ */
+export async function routeReferral(deps: RouteReferralDeps, referralId: string): Promise<RouteReferralResult> {
+  const found = await deps.referrals.get(referralId);
+  if (!found) throw new NotFoundError(`Referral ${referralId} does not exist`);
+
+  const referral = found.routing ? found : await decide(deps, found);
+  const decision = referral.routing!;
+  if (decision.outcome === 'unroutable' || decision.organizationId === undefined) {
+    deps.log.warn('Referral unroutable', { referralId, reason: decision.reason });
+    await deps.events.publish([unroutableEvent(referral, decision, deps.clock())]);
+    return { outcome: 'unroutable' };
+  }
+  const organizationId = decision.organizationId;
+
+  const lead = referral.lead;
+  if (lead?.state === 'sent') {
+    await deps.events.publish(deliveredEvents(referral, decision, lead.messageId ?? 'unknown', deps.clock()));
+    return { outcome: 'already-emailed', organizationId };
+  }
+  if (lead?.state === 'in-doubt') return { outcome: 'in-doubt', organizationId };
+  if (lead?.state === 'sending') {
+    if (Date.parse(lead.claimExpiresAt) > deps.clock().getTime()) {
+      throw new RetryLaterError(`The lead email of ${referralId} is being sent by another delivery`);
+    }
+    return markInDoubt(deps, referral, organizationId, lead.attempts);
+  }
+
+  const attempts = (lead?.attempts ?? 0) + 1;
+  const claimedAt = deps.clock();
+  const claim = await deps.referrals.claimLeadEmail(referralId, {
+    state: 'sending',
+    organizationId,
+    claimedAt: claimedAt.toISOString(),
+    claimExpiresAt: new Date(claimedAt.getTime() + deps.leadClaimTtlMs).toISOString(),
+    attempts,
+  });
+  if (!claim.claimed) throw new RetryLaterError(`The lead email of ${referralId} was claimed by another delivery`);
+
+  const organization = await deps.directory.get(organizationId);
+  if (!organization) {
+    await deps.referrals.releaseLeadEmail(referralId, 'OrganizationMissing');
+    throw new NotFoundError(`Organization ${organizationId} chosen for ${referralId} no longer exists`);
+  }
+
+  const email = composeLeadEmail(
+    referral,
+    organization,
+    leadDeadlines(referral.referredAt, claimedAt),
+    deps.programContact,
+    decision.repeatOfReferralId,
+  );
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.mailer.send({
+      to: [organization.leadEmail],
+      replyTo: [deps.programContact],
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+    }));
+  } catch (error) {
+    const failure = error instanceof MailerError ? error : new MailerError('UnknownError', false, { cause: error });
+    if (!failure.notSent) return markInDoubt(deps, referral, organizationId, attempts);
+    await deps.referrals.releaseLeadEmail(referralId, failure.code);
+    deps.log.error('Lead email refused; the event will be retried', {
+      referralId,
+      organizationId,
+      errorCode: failure.code,
+      attempts,
+    });
+    await deps.events.publish([failedEvent(referral, organizationId, failure.code, attempts, true, deps.clock())]);
+    throw new RetryLaterError(`SES refused the lead email of ${referralId} (${failure.code})`, { cause: error });
+  }
+
+  await deps.referrals.completeLeadEmail(referralId, messageId, deps.clock().toISOString());
+  deps.log.info('Lead emailed', {
+    referralId,
+    organizationId,
+    messageId,
+    repeat: decision.repeatOfReferralId !== undefined,
+  });
+  await deps.events.publish(deliveredEvents(referral, decision, messageId, deps.clock()));
+  return { outcome: 'emailed', organizationId, messageId };
+}
+
+async function decide(deps: RouteReferralDeps, referral: Referral): Promise<Referral> {
+  const referredOn = minnesotaDateOf(new Date(referral.referredAt));
+  const window = deps.calendar.windowContaining(referredOn);
+  // Outside every configured window (a gap in the calendar), the load is read over the last 14 days.
+  const windowRange = window
+    ? instantRange(window.start, window.end)
+    : instantRange(addDays(referredOn, -13), referredOn);
+  const monday = addDays(referredOn, -((dayOfWeek(referredOn) + 6) % 7));
+  const weekRange = instantRange(monday, addDays(monday, 6));
+
+  const organizations = await deps.directory.candidatesFor(referral.assisterType, referral.consumer.countyFips);
+  const loads = new Map<string, OrganizationLoad>();
+  await Promise.all(
+    organizations.map(async (org) => {
+      const [leadsThisWindow, leadsThisWeek, lastAssignedAt] = await Promise.all([
+        deps.ledger.countAssigned(org.organizationId, ...windowRange),
+        deps.ledger.countAssigned(org.organizationId, ...weekRange),
+        deps.ledger.lastAssigned(org.organizationId),
+      ]);
+      loads.set(org.organizationId, { leadsThisWindow, leadsThisWeek, ...(lastAssignedAt && { lastAssignedAt }) });
+    }),
+  );
+
+  const keys = consumerKeys(referral.consumer, deps.consumerKeySecret);
+  const previous = await deps.consumerHistory.latest(keys);
+  const decision = decideRouting(
+    {
+      referralId: referral.referralId,
+      assisterType: referral.assisterType,
+      countyFips: referral.consumer.countyFips,
+      referredAt: referral.referredAt,
+      ...(referral.consumer.preferredLanguage && { preferredLanguage: referral.consumer.preferredLanguage }),
+      ...(previous && previous.referralId !== referral.referralId && { previous }),
+    },
+    organizations,
+    loads,
+    deps.policy,
+  );
+  const stored = await deps.referrals.recordRouting(
+    referral.referralId,
+    { ...decision, ...(window && { windowId: window.id }), decidedAt: deps.clock().toISOString() },
+    decision.outcome === 'routed' ? 'routed' : 'unroutable',
+  );
+  const storedDecision = stored.routing;
+  if (storedDecision?.outcome === 'routed' && storedDecision.organizationId) {
+    await deps.consumerHistory.remember(
+      keys,
+      {
+        referralId: referral.referralId,
+        organizationId: storedDecision.organizationId,
+        referredAt: referral.referredAt,
+      },
+      new Date(Date.parse(referral.referredAt) + (deps.policy.repeatWindowDays + 1) * 24 * 60 * 60 * 1000),
+    );
+    deps.log.info('Referral routed', {
+      referralId: referral.referralId,
+      organizationId: storedDecision.organizationId,
+      reason: storedDecision.reason,
+      candidates: storedDecision.candidates.length,
+    });
+  }
+  return stored;
+}
+
+async function markInDoubt(
+  deps: RouteReferralDeps,
+  referral: Referral,
+  organizationId: string,
+  attempts: number,
+): Promise<RouteReferralResult> {
+  await deps.referrals.markLeadInDoubt(referral.referralId);
+  deps.log.error('Lead email in doubt: not sent again automatically; check with the organization', {
+    referralId: referral.referralId,
+    organizationId,
+  });
+  await deps.events.publish([failedEvent(referral, organizationId, 'DeliveryInDoubt', attempts, false, deps.clock())]);
+  return { outcome: 'in-doubt', organizationId };
+}
+
+/** [start of first day, last millisecond of last day] in Minnesota, as ISO instants. */
+function instantRange(firstDay: string, lastDay: string): [string, string] {
+  return [
+    startOfMinnesotaDay(firstDay).toISOString(),
+    new Date(startOfMinnesotaDay(addDays(lastDay, 1)).getTime() - 1).toISOString(),
+  ];
+}
+
+function deliveredEvents(referral: Referral, decision: RoutingDecision, messageId: string, at: Date): OutgoingEvent[] {
+  const organizationId = decision.organizationId!;
+  return [
+    buildEvent(
+      ReferralRouted,
+      {
+        referralId: referral.referralId,
+        organizationId,
+        assisterType: referral.assisterType,
+        countyFips: referral.consumer.countyFips,
+        reason: decision.reason,
+        ...(decision.repeatOfReferralId && { repeatOfReferralId: decision.repeatOfReferralId }),
+      },
+      `${referral.referralId}:routed`,
+      at,
+    ),
+    buildEvent(
+      LeadEmailed,
+      { referralId: referral.referralId, organizationId, messageId, repeat: decision.repeatOfReferralId !== undefined },
+      `${referral.referralId}:lead-emailed`,
+      at,
+    ),
+  ];
+}
+
+function unroutableEvent(referral: Referral, decision: RoutingDecision, at: Date): OutgoingEvent {
+  return buildEvent(
+    ReferralUnroutable,
+    {
+      referralId: referral.referralId,
+      assisterType: referral.assisterType,
+      countyFips: referral.consumer.countyFips,
+      reason: decision.reason,
+      candidatesConsidered: decision.candidates.length,
+    },
+    `${referral.referralId}:unroutable`,
+    at,
+  );
+}
+
+function failedEvent(
+  referral: Referral,
+  organizationId: string,
+  errorCode: string,
+  attempts: number,
+  retryable: boolean,
+  at: Date,
+): OutgoingEvent {
+  return buildEvent(
+    LeadEmailFailed,
+    { referralId: referral.referralId, organizationId, errorCode, attempts, retryable },
+    `${referral.referralId}:lead-email-failed:${attempts}`,
+    at,
+  );
+}
