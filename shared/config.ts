@@ -26,7 +26,7 @@ export type IntakeConfig = z.infer<typeof IntakeConfigSchema>;
 
 export const RepublishConfigSchema = IntakeConfigSchema.extend({
   /** Referrals younger than this are left to intake's own publish. */
-  REPUBLISH_GRACE_SECONDS: positiveInt(120),
+  REPUBLISH_GRACE_SECONDS: z.coerce.number().int().min(0).default(120),
   REPUBLISH_BATCH_SIZE: positiveInt(100),
 });
 export type RepublishConfig = z.infer<typeof RepublishConfigSchema>;

@@ -1,0 +1,54 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Stands between the handlers and the SES stand-in and answers some requests as SES does when
+ * a sender exceeds its sending rate (HTTP 400, code Throttling) — the one SES behaviour that cannot
+ * run here. Every other request is forwarded untouched.
+ */
+export class SesFaultProxy {
+  private server?: Server;
+  target = '';
+  /** Decides, per SendEmail request, whether to answer Throttling instead of forwarding. */
+  throttle: (requestNumber: number) => boolean = () => false;
+  requests = 0;
+  throttled = 0;
+
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const isSend = /Action=SendEmail/.test(body.toString('utf8'));
+    if (isSend && this.throttle(++this.requests)) {
+      this.throttled++;
+      res.writeHead(400, { 'Content-Type': 'text/xml' });
+      res.end(
+        '<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type>' +
+          '<Code>Throttling</Code><Message>Maximum sending rate exceeded.</Message></Error>' +
+          '<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>',
+      );
+      return;
+    }
+    const url = new URL(req.url ?? '/', this.target);
+    const upstream = request(url, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    upstream.end(body);
+  }
+}
