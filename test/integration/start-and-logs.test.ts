@@ -46,7 +46,9 @@ const consumer = {
 };
 
 it('prints the URLs and a curl example, and delivers the sample lead to the SES web view', async () => {
-  expect(output).toMatch(/curl -i -H 'Content-Type: application\/json' -d @examples\/referral\.json http:\S+\/referrals/);
+  expect(output).toMatch(
+    /curl -i -H 'Content-Type: application\/json' -d @examples\/referral\.json http:\S+\/referrals/,
+  );
 
   const res = await fetch(`${apiUrl}/referrals`, {
     method: 'POST',
