@@ -53,7 +53,7 @@ export function composeLeadEmail(
     k.determinations.length === 0 ? 'None' : k.determinations.map((d) => DETERMINATION_LABELS[d]).join(', ');
   const rows: [string, string][] = [
     ['Referral id', referral.referralId],
-    ['Referred on', referral.referredAt.slice(0, 10)],
+    ['Referred on', minnesotaDateOf(new Date(referral.referredAt))],
     [
       'Contact the consumer by',
       `${longDate(deadlines.contactBy)} (within ${CONTACT_WITHIN_BUSINESS_DAYS} business days)`,

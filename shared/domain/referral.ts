@@ -6,7 +6,7 @@ import type { HelpReasonCategory } from './help-reason';
 import type { LanguageCode } from './languages';
 import { normalizeUsPhone } from './phone';
 import type { ReferralRequest } from './referral-request.schema';
-import { CLOCK_SKEW_MS, ReferralRequestSchema } from './referral-request.schema';
+import { crossFieldIssues, ReferralRequestSchema } from './referral-request.schema';
 import type { RoutingDecision } from './routing';
 import type { FieldIssue } from './validation';
 import { toFieldIssues } from './validation';
@@ -90,14 +90,8 @@ export type ValidationResult = { ok: true; request: ReferralRequest } | { ok: fa
 /** Validates an intake body; `now` is the receipt time, against which `referredAt` may not lie ahead. */
 export function validateReferralRequest(body: unknown, now: Date): ValidationResult {
   const parsed = ReferralRequestSchema.safeParse(body, { reportInput: true });
-  if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
-  const { referredAt } = parsed.data;
-  if (referredAt !== undefined && Date.parse(referredAt) > now.getTime() + CLOCK_SKEW_MS) {
-    return {
-      ok: false,
-      issues: [{ field: 'referredAt', rule: 'not-in-future', message: 'must not be in the future' }],
-    };
-  }
+  const issues = [...(parsed.success ? [] : toFieldIssues(parsed.error)), ...crossFieldIssues(body, now)];
+  if (!parsed.success || issues.length > 0) return { ok: false, issues };
   return { ok: true, request: parsed.data };
 }
 

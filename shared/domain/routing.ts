@@ -1,5 +1,6 @@
 import type { AssisterType } from './assister-type';
 import type { LanguageCode } from './languages';
+import { minnesotaDateOf } from './minnesota-time';
 import type { Organization } from './organization';
 import { servesCounty } from './organization';
 
@@ -100,7 +101,7 @@ export function decideRouting(
         outcome: 'routed',
         organizationId: again.organizationId,
         reason: 'repeat-consumer',
-        explanation: `The consumer was referred to this organization on ${previous.referredAt.slice(0, 10)} (${previous.referralId}); a repeat referral within ${policy.repeatWindowDays} days goes back to it.`,
+        explanation: `The consumer was referred to this organization on ${minnesotaDateOf(new Date(previous.referredAt))} (${previous.referralId}); a repeat referral within ${policy.repeatWindowDays} days goes back to it.`,
         repeatOfReferralId: previous.referralId,
         candidates,
       };

@@ -429,6 +429,22 @@ describe('decideRouting: a consumer referred again within 30 days', () => {
     expect(decision.candidates).toHaveLength(2);
   });
 
+  it('explains a repeat with the Minnesota date of the earlier referral', () => {
+    // Prepare: 9 pm in Minnesota on 2026-11-09 is already 2026-11-10 in UTC.
+    const previous = {
+      referralId: EARLIER_REFERRAL_ID,
+      organizationId: 'first-org',
+      referredAt: '2026-11-10T03:00:00.000Z',
+    };
+
+    // Act
+    const decision = decideRouting(request({ previous }), [org('first-org')], loads());
+
+    // Assess
+    expect(decision.reason).toBe('repeat-consumer');
+    expect(decision.explanation).toContain('2026-11-09');
+  });
+
   it('goes back to the same organization even when another speaks the consumer’s language', () => {
     // Prepare
     const orgs = [org('first-org'), org('somali-org', { languages: ['so'] })];
