@@ -24,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['infra/local/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
+    files: ['infra/local/**/*.ts', 'infra/cli/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,7 +1,9 @@
 import { LeadEmailed, LeadEmailFailed, ReferralCreated, ReferralRouted, ReferralUnroutable } from './referral-events';
+import { ReportAccepted, ReportOverdue, ReportReceived, ReportSent } from './report-events';
 
 export { EVENT_SOURCE } from './envelope';
 export * from './referral-events';
+export * from './report-events';
 
 /** Every event in the catalog, with the sample file that documents it and doubles as a fixture. */
 export const EVENT_CATALOG = [
@@ -10,6 +12,10 @@ export const EVENT_CATALOG = [
   { event: ReferralUnroutable, sample: 'referral-unroutable.v1.json', producer: 'route-referral' },
   { event: LeadEmailed, sample: 'lead-emailed.v1.json', producer: 'route-referral' },
   { event: LeadEmailFailed, sample: 'lead-email-failed.v1.json', producer: 'route-referral' },
+  { event: ReportSent, sample: 'report-sent.v1.json', producer: 'report-send' },
+  { event: ReportReceived, sample: 'report-received.v1.json', producer: 'report-ingest' },
+  { event: ReportAccepted, sample: 'report-accepted.v1.json', producer: 'report-ingest' },
+  { event: ReportOverdue, sample: 'report-overdue.v1.json', producer: 'report-due' },
 ] as const;
 
 export type CatalogEvent = (typeof EVENT_CATALOG)[number]['event'];

@@ -41,7 +41,7 @@ export const RoutingConfigSchema = z.object({
   LEAD_SENDER: z.email(),
   /** MNsure's PAL point of contact: the reply-to of every lead. */
   PROGRAM_CONTACT: z.email(),
-  /** Key of the HMAC that turns phones and emails into repeat-detection keys; 32+ characters. */
+  /** Key of the HMAC that turns phones and emails into repeat-detection keys; 32+ characters (on AWS read from the secret named by CONSUMER_KEY_SECRET_ARN). */
   CONSUMER_KEY_SECRET: z.string().min(32, 'must be at least 32 characters'),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   SES_MAX_ATTEMPTS: positiveInt(6),
@@ -54,6 +54,30 @@ export const RoutingConfigSchema = z.object({
   LEAD_CLAIM_TTL_HOURS: z.coerce.number().min(24).default(25),
 });
 export type RoutingConfig = z.infer<typeof RoutingConfigSchema>;
+
+export const ReportsConfigSchema = z.object({
+  ...Common,
+  REFERRALS_TABLE: name,
+  DIRECTORY_TABLE: name,
+  REPORTS_TABLE: name,
+  REPORTS_BUCKET: name,
+  EVENT_BUS_NAME: name,
+  /** The address report emails come from (a verified SES identity). */
+  REPORT_SENDER: z.email(),
+  PROGRAM_CONTACT: z.email(),
+  /** Where organizations reply with completed sheets: an SES receiving address. */
+  INBOUND_ADDRESS: z.email(),
+  /** Signs report identities and emailed link tokens; 32+ characters (on AWS read from the secret named by SIGNING_SECRET_ARN). */
+  SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** Base URL of the report-links API, as organizations reach it. */
+  PUBLIC_API_URL: z.url(),
+  LINK_GRACE_DAYS: z.coerce.number().int().min(0).default(14),
+  /** On AWS inbound mail must pass SPF or DKIM; the local stack has no such verdicts. */
+  REQUIRE_SENDER_AUTHENTICATION: z.enum(['true', 'false']).default('true'),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('PalReferrals'),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+});
+export type ReportsConfig = z.infer<typeof ReportsConfigSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { openApiDocument } from '../../shared/api/openapi';
 import type { ReferralStatusView } from '../../shared/api/referral-api.schema';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
+import { atColdStart } from '../../shared/adapters/cold-start';
 import { documentClient, eventBridgeClient } from '../../shared/adapters/aws-clients';
 import { DynamoReferralStore } from '../../shared/adapters/dynamo-referral-store.adapter';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.adapter';
@@ -182,10 +183,9 @@ function methodNotAllowed(allowed: string): APIGatewayProxyResult {
   };
 }
 
-let cached: ReturnType<typeof createIntakeApiHandler> | undefined;
+const ready = atColdStart(() =>
+  createIntakeApiHandler(buildIntakeApiDeps(loadConfig(IntakeConfigSchema, process.env))),
+);
 
 /** The Lambda entry: adapters built once per container from the validated environment. */
-export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-  cached ??= createIntakeApiHandler(buildIntakeApiDeps(loadConfig(IntakeConfigSchema, process.env)));
-  return cached(event);
-};
+export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => (await ready())(event);

@@ -1,4 +1,5 @@
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
+import { atColdStart } from '../../shared/adapters/cold-start';
 import { documentClient, eventBridgeClient } from '../../shared/adapters/aws-clients';
 import { DynamoReferralStore } from '../../shared/adapters/dynamo-referral-store.adapter';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.adapter';
@@ -32,9 +33,8 @@ export function createRepublishHandler(deps: RepublishDeps) {
   };
 }
 
-let cached: ReturnType<typeof createRepublishHandler> | undefined;
+const ready = atColdStart(() =>
+  createRepublishHandler(buildRepublishDeps(loadConfig(RepublishConfigSchema, process.env))),
+);
 
-export const handler = async (): Promise<RepublishResult> => {
-  cached ??= createRepublishHandler(buildRepublishDeps(loadConfig(RepublishConfigSchema, process.env)));
-  return cached();
-};
+export const handler = async (): Promise<RepublishResult> => (await ready())();

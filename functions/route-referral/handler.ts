@@ -9,6 +9,8 @@ import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publishe
 import { createLogger } from '../../shared/adapters/logger';
 import { SesMailer } from '../../shared/adapters/ses-mailer.adapter';
 import type { RoutingConfig } from '../../shared/config';
+import { atColdStart } from '../../shared/adapters/cold-start';
+import { withSecrets } from '../../shared/adapters/secrets';
 import { loadConfig, RoutingConfigSchema } from '../../shared/config';
 import { loadDefaultReportingCalendar } from '../../shared/domain/reporting-calendar';
 import type { RouteReferralDeps, RouteReferralResult } from '../../shared/use-cases/route-referral';
@@ -64,9 +66,11 @@ export function createRouteReferralHandler(deps: RouteReferralDeps) {
   };
 }
 
-let cached: ReturnType<typeof createRouteReferralHandler> | undefined;
+const ready = atColdStart(async () =>
+  createRouteReferralHandler(
+    buildRouteReferralDeps(loadConfig(RoutingConfigSchema, await withSecrets(process.env, ['CONSUMER_KEY_SECRET']))),
+  ),
+);
 
-export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<RouteReferralResult> => {
-  cached ??= createRouteReferralHandler(buildRouteReferralDeps(loadConfig(RoutingConfigSchema, process.env)));
-  return cached(event);
-};
+export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<RouteReferralResult> =>
+  (await ready())(event);

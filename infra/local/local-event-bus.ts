@@ -8,6 +8,8 @@ import type { EventBridgeEvent } from 'aws-lambda';
 export interface LocalRule {
   readonly name: string;
   readonly detailTypes: readonly string[];
+  /** Further conditions of the rule's event pattern (source, key prefix…). */
+  readonly matches?: (event: EventBridgeEvent<string, unknown>) => boolean;
   readonly target: (event: EventBridgeEvent<string, unknown>) => Promise<unknown>;
 }
 
@@ -84,29 +86,32 @@ export class LocalEventBus {
   }
 
   /** Puts an event on the bus directly (the scheduler and tests use this; handlers go through HTTP). */
-  put(detailType: string, source: string, detail: unknown): EventBridgeEvent<string, unknown> {
+  put(detailType: string, source: string, detail: unknown, time = new Date()): EventBridgeEvent<string, unknown> {
     const event: EventBridgeEvent<string, unknown> = {
       version: '0',
       id: randomUUID(),
       'detail-type': detailType,
       source,
       account: '000000000000',
-      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      time: time.toISOString(),
       region: this.options.region,
       resources: [],
       detail,
     };
     this.published.push(event);
-    for (const rule of this.rules) {
-      if (rule.detailTypes.includes(detailType)) this.deliver(rule, event, 1);
-    }
+    this.route(event);
     return event;
   }
 
   /** Delivers the same event again, as EventBridge may (at-least-once). */
   redeliver(event: EventBridgeEvent<string, unknown>): void {
+    this.route(event);
+  }
+
+  private route(event: EventBridgeEvent<string, unknown>): void {
     for (const rule of this.rules) {
-      if (rule.detailTypes.includes(event['detail-type'])) this.deliver(rule, event, 1);
+      if (rule.detailTypes.includes(event['detail-type']) && (rule.matches?.(event) ?? true))
+        this.deliver(rule, event, 1);
     }
   }
 

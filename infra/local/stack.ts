@@ -6,11 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import type { EventBridgeEvent } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import demoDirectory from '../../config/demo-directory.json';
 import { ReferralCreated } from '../../events/catalog';
 import { buildIntakeApiDeps, createIntakeApiHandler } from '../../functions/intake-api/handler';
+import { createReportDueHandler } from '../../functions/report-due/handler';
+import { createReportIngestHandler, RETURN_PREFIXES } from '../../functions/report-ingest/handler';
+import { createReportLinksHandler } from '../../functions/report-links/handler';
+import { createReportSendHandler } from '../../functions/report-send/handler';
 import { buildRepublishDeps, createRepublishHandler } from '../../functions/republish-referrals/handler';
 import { buildRouteReferralDeps, createRouteReferralHandler } from '../../functions/route-referral/handler';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
@@ -18,13 +24,25 @@ import { documentClient } from '../../shared/adapters/aws-clients';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
 import type { TableRole } from '../../shared/adapters/dynamo-tables';
 import { TABLE_DEFINITIONS } from '../../shared/adapters/dynamo-tables';
-import type { IntakeConfig, RepublishConfig, RoutingConfig } from '../../shared/config';
-import { IntakeConfigSchema, loadConfig, RepublishConfigSchema, RoutingConfigSchema } from '../../shared/config';
+import { buildReportDeps } from '../../shared/adapters/report-deps';
+import type { IntakeConfig, ReportsConfig, RepublishConfig, RoutingConfig } from '../../shared/config';
+import {
+  IntakeConfigSchema,
+  loadConfig,
+  ReportsConfigSchema,
+  RepublishConfigSchema,
+  RoutingConfigSchema,
+} from '../../shared/config';
 import { OrganizationSchema } from '../../shared/domain/organization';
+import type { DueResult } from '../../shared/use-cases/check-due-reports';
+import type { SheetResult } from '../../shared/use-cases/ingest-report';
+import type { SendReportsResult } from '../../shared/use-cases/send-reports';
+import { ApiRouter } from './api-router';
+import { serveApi, urlOf } from './api-server';
+import { DailyJobs } from './daily-jobs';
+import { InboundMailFolder } from './inbound-mail-folder';
 import type { RetryPolicy } from './local-event-bus';
 import { LocalEventBus } from './local-event-bus';
-import { serveApi, urlOf } from './api-server';
-import demoDirectory from '../../config/demo-directory.json';
 
 /** s3rver checks the key id, not the signature; dynalite and the SES stand-in check neither. */
 export const LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -35,12 +53,16 @@ export interface LocalStackOptions {
   readonly apiPort: number;
   /** SES stand-in port (its web view of sent mail); 0 picks a free one. */
   readonly sesPort: number;
-  /** Where dynalite and s3rver keep data between runs; undefined keeps everything in memory/temp. */
+  /** Where dynalite keeps data between runs (and the inbound mail folder); undefined keeps it in memory. */
   readonly dataDir?: string;
   readonly retry: RetryPolicy;
   /** How often the sweeper runs; 0 disables the timer (tests run it on demand). */
   readonly sweepEveryMs: number;
+  /** Run the daily report jobs on their Minnesota schedule (npm start); tests call them directly. */
+  readonly dailyJobs: boolean;
   readonly seedDemoDirectory: boolean;
+  /** The handlers' clock; tests of 2017's calendar set it (AWS and npm start use the real one). */
+  readonly clock?: () => Date;
   /** Overrides for the functions' configuration (tests shorten delays). */
   readonly env?: Record<string, string>;
 }
@@ -51,8 +73,13 @@ export interface LocalStack {
   readonly dynamoUrl: string;
   readonly s3Url: string;
   readonly bus: LocalEventBus;
-  readonly config: { intake: IntakeConfig; routing: RoutingConfig; republish: RepublishConfig };
+  readonly env: Record<string, string>;
+  readonly config: { intake: IntakeConfig; routing: RoutingConfig; republish: RepublishConfig; reports: ReportsConfig };
   readonly sweep: () => Promise<unknown>;
+  readonly sendReports: (date?: string) => Promise<SendReportsResult>;
+  readonly checkDueReports: (date?: string) => Promise<DueResult>;
+  /** Ingest results, in the order files arrived (what the bus's ingest target returned). */
+  readonly ingested: SheetResult[][];
   stop(): Promise<void>;
 }
 
@@ -60,6 +87,7 @@ export const TABLE_NAMES: Record<TableRole, string> = {
   referrals: 'pal-referrals',
   directory: 'pal-directory',
   consumerHistory: 'pal-consumer-history',
+  reports: 'pal-reports',
 };
 export const REPORTS_BUCKET = 'pal-reports-local';
 
@@ -85,11 +113,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
 
     // s3rver's files are scratch: a stale directory from a killed run breaks bucket creation.
-    const s3Dir = dataDir ? join(dataDir, 's3') : join(tmpdir(), `pal-s3-${process.pid}-${Date.now()}`);
+    const s3Dir = join(dataDir ?? tmpdir(), `pal-s3-${process.pid}-${Date.now()}`);
     rmSync(s3Dir, { recursive: true, force: true });
     const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir, resetOnClose: true });
     const s3Address = await s3.run();
-    closers.push(() => s3.close());
+    closers.push(async () => {
+      await s3.close();
+      rmSync(s3Dir, { recursive: true, force: true });
+    });
     const s3Url = `http://127.0.0.1:${s3Address.port}`;
 
     const ses = await sesLocal({ host: '127.0.0.1', port: options.sesPort });
@@ -105,6 +136,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const busUrl = await bus.listen();
     closers.push(() => bus.close());
 
+    const router = new ApiRouter();
+    const api = await serveApi(router.handle, options.apiPort);
+    closers.push(() => close(api));
+    const apiUrl = urlOf(api);
+
     const env: Record<string, string> = {
       AWS_REGION: REGION,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
@@ -114,46 +150,118 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       REFERRALS_TABLE: TABLE_NAMES.referrals,
       DIRECTORY_TABLE: TABLE_NAMES.directory,
       CONSUMER_HISTORY_TABLE: TABLE_NAMES.consumerHistory,
+      REPORTS_TABLE: TABLE_NAMES.reports,
+      REPORTS_BUCKET,
       EVENT_BUS_NAME: 'pal-referrals-local',
       LEAD_SENDER: 'pal-leads@mnsure.example.org',
+      REPORT_SENDER: 'pal-reports@mnsure.example.org',
       PROGRAM_CONTACT: 'assisterleads@mnsure.example.org',
-      CONSUMER_KEY_SECRET: consumerKeySecret(dataDir),
+      INBOUND_ADDRESS: 'pal-returns@inbound.mnsure.example.org',
+      CONSUMER_KEY_SECRET: localSecret(dataDir, 'consumer-key-secret'),
+      SIGNING_SECRET: localSecret(dataDir, 'signing-secret'),
+      PUBLIC_API_URL: apiUrl,
+      // The SES stand-in adds no SPF/DKIM verdicts; on AWS this stays on.
+      REQUIRE_SENDER_AUTHENTICATION: 'false',
       ...options.env,
     };
     const config = {
       intake: loadConfig(IntakeConfigSchema, env),
       routing: loadConfig(RoutingConfigSchema, env),
       republish: loadConfig(RepublishConfigSchema, env),
+      reports: loadConfig(ReportsConfigSchema, env),
     };
 
     await createTables(dynamoUrl);
     await createBucket(s3Url);
     if (options.seedDemoDirectory) await seedDemoDirectory(config.routing);
 
-    const routeReferral = createRouteReferralHandler(buildRouteReferralDeps(config.routing, LOCAL_CREDENTIALS));
+    // Intake and routing.
+    const clock = options.clock ?? (() => new Date());
+    router.add('/', createIntakeApiHandler({ ...buildIntakeApiDeps(config.intake, LOCAL_CREDENTIALS), clock }));
+    const routeReferral = createRouteReferralHandler({
+      ...buildRouteReferralDeps(config.routing, LOCAL_CREDENTIALS),
+      clock,
+    });
     bus.addRule({ name: 'route-referral', detailTypes: [ReferralCreated.detailType], target: routeReferral });
-
-    const sweep = createRepublishHandler(buildRepublishDeps(config.republish, LOCAL_CREDENTIALS));
+    const sweep = createRepublishHandler({ ...buildRepublishDeps(config.republish, LOCAL_CREDENTIALS), clock });
     if (options.sweepEveryMs > 0) {
       const timer = setInterval(() => sweep().catch(() => undefined), options.sweepEveryMs);
       closers.push(async () => clearInterval(timer));
     }
 
-    const api = await serveApi(
-      createIntakeApiHandler(buildIntakeApiDeps(config.intake, LOCAL_CREDENTIALS)),
-      options.apiPort,
+    // Reporting: links API, the daily jobs, and ingest fed by S3 events as EventBridge would.
+    const reportDeps = (service: string) => ({ ...buildReportDeps(config.reports, service, LOCAL_CREDENTIALS), clock });
+    router.add('/reports', createReportLinksHandler(reportDeps('report-links')));
+    const send = createReportSendHandler(reportDeps('report-send'));
+    const due = createReportDueHandler(reportDeps('report-due'));
+    const ingest = createReportIngestHandler(reportDeps('report-ingest'));
+    const ingested: SheetResult[][] = [];
+    bus.addRule({
+      name: 'report-ingest',
+      detailTypes: ['Object Created'],
+      matches: (e) => e.source === 'aws.s3' && isReturnKey(e),
+      target: async (e) => ingested.push(await ingest(e)),
+    });
+    s3.on(
+      'event',
+      (event: {
+        Records: { eventName: string; eventTime: string; s3: { object: { key: string; size?: number } } }[];
+      }) => {
+        for (const record of event.Records) {
+          if (!record.eventName.startsWith('ObjectCreated:')) continue;
+          bus.put(
+            'Object Created',
+            'aws.s3',
+            {
+              bucket: { name: REPORTS_BUCKET },
+              object: { key: record.s3.object.key, size: record.s3.object.size },
+              reason: record.eventName.split(':')[1],
+            },
+            new Date(record.eventTime),
+          );
+        }
+      },
     );
-    closers.push(() => close(api));
+    if (options.dailyJobs) {
+      const jobs = new DailyJobs(
+        [
+          { name: 'report-send', at: '07:00', run: (date) => send({ date }) },
+          { name: 'report-due', at: '07:15', run: (date) => due({ date }) },
+        ],
+        clock,
+      );
+      jobs.start();
+      closers.push(async () => jobs.stop());
+    }
+    if (dataDir) {
+      const folder = new InboundMailFolder(
+        join(dataDir, 'inbound'),
+        config.reports,
+        LOCAL_CREDENTIALS,
+        RETURN_PREFIXES.email,
+      );
+      folder.start();
+      closers.push(async () => folder.stop());
+      writeFileSync(join(dataDir, 'stack.json'), JSON.stringify({ pid: process.pid, env }, null, 2), { mode: 0o600 });
+    }
 
     return {
-      apiUrl: urlOf(api),
+      apiUrl,
       sesUrl,
       dynamoUrl,
       s3Url,
       bus,
+      env,
       config,
       sweep,
-      stop: () => closeAll(closers),
+      sendReports: (date) => send(date ? { date } : {}),
+      checkDueReports: (date) => due(date ? { date } : {}),
+      ingested,
+      stop: async () => {
+        // Let deliveries in flight finish first: dynalite throws, uncaught, at a request after it closed.
+        await Promise.race([bus.idle(), new Promise((resolve) => setTimeout(resolve, 5000))]);
+        await closeAll(closers);
+      },
     };
   } catch (error) {
     await closeAll(closers);
@@ -161,14 +269,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
+function isReturnKey(event: EventBridgeEvent<string, unknown>): boolean {
+  const key = (event.detail as { object?: { key?: string } }).object?.key ?? '';
+  return key.startsWith(RETURN_PREFIXES.upload) || key.startsWith(RETURN_PREFIXES.email);
+}
+
 async function createTables(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS });
-  for (const [role, definition] of Object.entries(TABLE_DEFINITIONS) as [
-    TableRole,
-    (typeof TABLE_DEFINITIONS)[TableRole],
-  ][]) {
+  for (const role of Object.keys(TABLE_DEFINITIONS) as TableRole[]) {
     try {
-      await client.send(new CreateTableCommand({ ...definition, TableName: TABLE_NAMES[role] }));
+      await client.send(new CreateTableCommand({ ...TABLE_DEFINITIONS[role], TableName: TABLE_NAMES[role] }));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
@@ -189,10 +299,10 @@ async function seedDemoDirectory(config: RoutingConfig): Promise<void> {
   for (const org of demoDirectory.organizations) await directory.put(OrganizationSchema.parse(org));
 }
 
-/** A random HMAC key per data folder, kept there so repeat detection survives restarts. */
-function consumerKeySecret(dataDir: string | undefined): string {
+/** A random key per data folder, kept there so hashes and signed links survive restarts. */
+function localSecret(dataDir: string | undefined, name: string): string {
   if (!dataDir) return randomBytes(32).toString('base64url');
-  const file = join(dataDir, 'consumer-key-secret');
+  const file = join(dataDir, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }

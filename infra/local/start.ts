@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     // EventBridge retries for 24 h; locally a failing event is dead-lettered within about two minutes.
     retry: { maxAttempts: 8, maxEventAgeMs: 10 * 60 * 1000, baseDelayMs: 1000, maxDelayMs: 30000 },
     sweepEveryMs: 60 * 1000,
+    dailyJobs: true,
     seedDemoDirectory: true,
   });
 

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -8,6 +9,7 @@ export interface ClientSettings {
   readonly AWS_ENDPOINT_URL_DYNAMODB?: string | undefined;
   readonly AWS_ENDPOINT_URL_EVENTBRIDGE?: string | undefined;
   readonly AWS_ENDPOINT_URL_SES?: string | undefined;
+  readonly AWS_ENDPOINT_URL_S3?: string | undefined;
 }
 
 /** Static credentials for the local stand-ins; on AWS the SDK's default chain is used. */
@@ -38,4 +40,20 @@ export function eventBridgeClient(settings: ClientSettings, credentials?: LocalC
 /** maxAttempts 1: the mailer retries itself, only where SES proves it refused the email. */
 export function sesClient(settings: ClientSettings, credentials?: LocalCredentials): SESClient {
   return new SESClient({ ...base(settings, settings.AWS_ENDPOINT_URL_SES, credentials), maxAttempts: 1 });
+}
+
+/**
+ * Path-style and checksums only when required when an endpoint is given: s3rver stores a streamed
+ * upload with its chunk framing (silently corrupt) under the SDK's default checksums.
+ */
+export function s3Client(settings: ClientSettings, credentials?: LocalCredentials): S3Client {
+  const local = settings.AWS_ENDPOINT_URL_S3 !== undefined;
+  return new S3Client({
+    ...base(settings, settings.AWS_ENDPOINT_URL_S3, credentials),
+    ...(local && {
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  });
 }

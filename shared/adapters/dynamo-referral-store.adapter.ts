@@ -1,13 +1,20 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LeadDelivery, Referral, ReferralStatus, StoredRoutingDecision } from '../domain/referral';
-import type { AssignmentLedger, CreateResult, ReferralStore } from '../ports/referral-store.port';
+import type {
+  LeadDelivery,
+  RecordedOutcome,
+  Referral,
+  ReferralStatus,
+  StoredRoutingDecision,
+} from '../domain/referral';
+import type { AssignmentLedger, CreateResult, ReferralStore, ReportReferrals } from '../ports/referral-store.port';
 import { PUBLISH_PENDING, REFERRALS_INDEX } from './dynamo-tables';
 
 /** Index attributes that live on the item but are not part of the referral. */
 const INTERNAL_ATTRIBUTES = ['publishPending', 'assignedOrganizationId'] as const;
 
-export class DynamoReferralStore implements ReferralStore, AssignmentLedger {
+export class DynamoReferralStore implements ReferralStore, AssignmentLedger, ReportReferrals {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -158,6 +165,43 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger {
     );
     const latest = out.Items?.[0]?.referredAt;
     return typeof latest === 'string' ? latest : undefined;
+  }
+
+  async *assignedBetween(organizationId: string, referredFrom: string, referredTo: string): AsyncIterable<Referral> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: REFERRALS_INDEX.byOrganization,
+          KeyConditionExpression: 'assignedOrganizationId = :o AND referredAt BETWEEN :a AND :b',
+          ExpressionAttributeValues: { ':o': organizationId, ':a': referredFrom, ':b': referredTo },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) yield toReferral(item);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async recordOutcome(referralId: string, organizationId: string, outcome: RecordedOutcome): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { referralId },
+          UpdateExpression: 'SET outcome = :o',
+          // Files are applied in any order (retries, two uploads at once): the later file wins.
+          ConditionExpression:
+            'assignedOrganizationId = :org AND (attribute_not_exists(outcome) OR outcome.fileOrder <= :t)',
+          ExpressionAttributeValues: { ':o': outcome, ':org': organizationId, ':t': outcome.fileOrder },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /** Moves a held claim (`sending`) to its outcome, setting the given fields of `lead`. */

@@ -11,6 +11,14 @@ export const REFERRALS_INDEX = {
   unpublished: 'unpublished',
 } as const;
 
+export const REPORTS_INDEX = {
+  /** Pattern 4: reports not complete, by due date (sparse: complete reports leave it). */
+  open: 'open',
+} as const;
+
+/** Value of the sparse `openFlag` attribute while a report is not complete. */
+export const REPORT_OPEN = 'OPEN';
+
 export const DIRECTORY_INDEX = {
   /** Pattern 5: all organizations, without a Scan. */
   byKind: 'byKind',
@@ -19,7 +27,7 @@ export const DIRECTORY_INDEX = {
 /** Value of the sparse `publishPending` attribute while a referral's creation is unpublished. */
 export const PUBLISH_PENDING = 'PENDING';
 
-export type TableRole = 'referrals' | 'directory' | 'consumerHistory';
+export type TableRole = 'referrals' | 'directory' | 'consumerHistory' | 'reports';
 
 export const TABLE_DEFINITIONS: Record<TableRole, Omit<CreateTableCommandInput, 'TableName'>> = {
   referrals: {
@@ -78,6 +86,25 @@ export const TABLE_DEFINITIONS: Record<TableRole, Omit<CreateTableCommandInput, 
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'consumerKey', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'consumerKey', KeyType: 'HASH' }],
+  },
+  reports: {
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'reportId', AttributeType: 'S' },
+      { AttributeName: 'openFlag', AttributeType: 'S' },
+      { AttributeName: 'dueDate', AttributeType: 'S' },
+    ],
+    KeySchema: [{ AttributeName: 'reportId', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: REPORTS_INDEX.open,
+        KeySchema: [
+          { AttributeName: 'openFlag', KeyType: 'HASH' },
+          { AttributeName: 'dueDate', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
   },
 };
 

@@ -120,3 +120,11 @@ export function compareIsoDates(a: IsoDate, b: IsoDate): number {
 export function daysBetween(a: IsoDate, b: IsoDate): number {
   return toEpochDay(b) - toEpochDay(a);
 }
+
+/** [first instant, last millisecond] of a run of Minnesota days, as sortable ISO strings (index ranges). */
+export function instantsOfMinnesotaDays(firstDay: IsoDate, lastDay: IsoDate): [string, string] {
+  return [
+    startOfMinnesotaDay(firstDay).toISOString(),
+    new Date(startOfMinnesotaDay(addDays(lastDay, 1)).getTime() - 1).toISOString(),
+  ];
+}

@@ -29,6 +29,21 @@ export interface LeadDelivery {
   readonly lastErrorCode?: string;
 }
 
+/** A referral's outcome as an organization reported it, and where it came from. */
+export interface RecordedOutcome {
+  readonly contactMade: boolean;
+  readonly contactDate?: string;
+  readonly resolution: string;
+  readonly comments?: string;
+  readonly reportId: string;
+  readonly fileKey: string;
+  /** When the file arrived: a later file's outcome replaces an earlier one, never the reverse. */
+  readonly fileReceivedAt: string;
+  /** fileReceivedAt then the file's key: a total order of files, so two arriving in the same second still have a last. */
+  readonly fileOrder: string;
+  readonly recordedAt: string;
+}
+
 export interface Consumer {
   readonly firstName: string;
   readonly lastName: string;
@@ -69,6 +84,8 @@ export interface Referral {
   readonly publishedAt?: string;
   readonly routing?: StoredRoutingDecision;
   readonly lead?: LeadDelivery;
+  /** What the organization reported in its Preferred Assister Report. */
+  readonly outcome?: RecordedOutcome;
 }
 
 /**

@@ -1,4 +1,10 @@
-import type { LeadDelivery, Referral, ReferralStatus, StoredRoutingDecision } from '../domain/referral';
+import type {
+  LeadDelivery,
+  RecordedOutcome,
+  Referral,
+  ReferralStatus,
+  StoredRoutingDecision,
+} from '../domain/referral';
 
 export type CreateResult = { created: true; referral: Referral } | { created: false; existing: Referral };
 
@@ -36,4 +42,14 @@ export interface AssignmentLedger {
   countAssigned(organizationId: string, referredFrom: string, referredTo: string): Promise<number>;
   /** The referral date of the organization's most recent lead. */
   lastAssigned(organizationId: string): Promise<string | undefined>;
+}
+
+/** The referrals in one organization's reporting window (access pattern 3), and their outcomes. */
+export interface ReportReferrals {
+  assignedBetween(organizationId: string, referredFrom: string, referredTo: string): AsyncIterable<Referral>;
+  /**
+   * Stores the outcome on a referral of that organization unless a later file's outcome is already
+   * there; true if stored.
+   */
+  recordOutcome(referralId: string, organizationId: string, outcome: RecordedOutcome): Promise<boolean>;
 }

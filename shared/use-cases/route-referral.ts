@@ -3,7 +3,7 @@ import { LeadEmailed, LeadEmailFailed, ReferralRouted, ReferralUnroutable } from
 import { consumerKeys } from '../domain/consumer-key';
 import { NotFoundError, RetryLaterError } from '../domain/errors';
 import { composeLeadEmail, leadDeadlines } from '../domain/lead-email';
-import { addDays, dayOfWeek, minnesotaDateOf, startOfMinnesotaDay } from '../domain/minnesota-time';
+import { addDays, dayOfWeek, instantsOfMinnesotaDays, minnesotaDateOf } from '../domain/minnesota-time';
 import type { Referral } from '../domain/referral';
 import type { ReportingCalendar } from '../domain/reporting-calendar';
 import type { OrganizationLoad, RoutingDecision, RoutingPolicy } from '../domain/routing';
@@ -135,10 +135,10 @@ async function decide(deps: RouteReferralDeps, referral: Referral): Promise<Refe
   const window = deps.calendar.windowContaining(referredOn);
   // Outside every configured window (a gap in the calendar), the load is read over the last 14 days.
   const windowRange = window
-    ? instantRange(window.start, window.end)
-    : instantRange(addDays(referredOn, -13), referredOn);
+    ? instantsOfMinnesotaDays(window.start, window.end)
+    : instantsOfMinnesotaDays(addDays(referredOn, -13), referredOn);
   const monday = addDays(referredOn, -((dayOfWeek(referredOn) + 6) % 7));
-  const weekRange = instantRange(monday, addDays(monday, 6));
+  const weekRange = instantsOfMinnesotaDays(monday, addDays(monday, 6));
 
   const organizations = await deps.directory.candidatesFor(referral.assisterType, referral.consumer.countyFips);
   const loads = new Map<string, OrganizationLoad>();
@@ -207,14 +207,6 @@ async function markInDoubt(
   });
   await deps.events.publish([failedEvent(referral, organizationId, 'DeliveryInDoubt', attempts, false, deps.clock())]);
   return { outcome: 'in-doubt', organizationId };
-}
-
-/** [start of first day, last millisecond of last day] in Minnesota, as ISO instants. */
-function instantRange(firstDay: string, lastDay: string): [string, string] {
-  return [
-    startOfMinnesotaDay(firstDay).toISOString(),
-    new Date(startOfMinnesotaDay(addDays(lastDay, 1)).getTime() - 1).toISOString(),
-  ];
 }
 
 function deliveredEvents(referral: Referral, decision: RoutingDecision, messageId: string, at: Date): OutgoingEvent[] {

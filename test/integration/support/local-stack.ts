@@ -8,6 +8,7 @@ export function startTestStack(overrides: Partial<LocalStackOptions> = {}): Prom
     sesPort: 0,
     retry: { maxAttempts: 4, maxEventAgeMs: 60_000, baseDelayMs: 50, maxDelayMs: 400 },
     sweepEveryMs: 0,
+    dailyJobs: false,
     seedDemoDirectory: true,
     ...overrides,
     env: { SES_BASE_DELAY_MS: '10', SES_MAX_DELAY_MS: '50', ...overrides.env },

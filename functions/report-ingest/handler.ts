@@ -1,0 +1,55 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { buildReportDeps } from '../../shared/adapters/report-deps';
+import { atColdStart } from '../../shared/adapters/cold-start';
+import { withSecrets } from '../../shared/adapters/secrets';
+import { loadConfig, ReportsConfigSchema } from '../../shared/config';
+import type { IngestDeps, SheetResult } from '../../shared/use-cases/ingest-report';
+import { ingestReturnedFile } from '../../shared/use-cases/ingest-report';
+
+/** S3's "Object Created" event as EventBridge delivers it (the fields used here). */
+const ObjectCreatedSchema = z.object({
+  'detail-type': z.literal('Object Created'),
+  time: z.string(),
+  detail: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({ key: z.string().min(1) }),
+  }),
+});
+
+/** Prefixes of the reports bucket that carry returned sheets: uploads and inbound mail. */
+export const RETURN_PREFIXES = { upload: 'returned/', email: 'inbound/' } as const;
+
+export function createReportIngestHandler(deps: IngestDeps) {
+  return async function handle(event: EventBridgeEvent<string, unknown>): Promise<SheetResult[]> {
+    const parsed = ObjectCreatedSchema.safeParse(event);
+    if (!parsed.success) {
+      deps.log.error('Not an S3 Object Created event', { detailType: event['detail-type'], eventId: event.id });
+      throw new Error('report-ingest received an event that is not an S3 Object Created');
+    }
+    const key = decodeURIComponent(parsed.data.detail.object.key.replace(/\+/g, ' '));
+    const source = key.startsWith(RETURN_PREFIXES.upload)
+      ? 'upload'
+      : key.startsWith(RETURN_PREFIXES.email)
+        ? 'email'
+        : undefined;
+    if (!source) {
+      deps.log.warn('Object outside the return prefixes ignored', { key });
+      return [];
+    }
+    const receivedAt = new Date(Date.parse(parsed.data.time)).toISOString();
+    return ingestReturnedFile(deps, { source, key, receivedAt });
+  };
+}
+
+const ready = atColdStart(async () =>
+  createReportIngestHandler(
+    buildReportDeps(
+      loadConfig(ReportsConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET'])),
+      'report-ingest',
+    ),
+  ),
+);
+
+export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<SheetResult[]> =>
+  (await ready())(event);

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { buildReportDeps } from '../../shared/adapters/report-deps';
+import { atColdStart } from '../../shared/adapters/cold-start';
+import { withSecrets } from '../../shared/adapters/secrets';
+import { loadConfig, ReportsConfigSchema } from '../../shared/config';
+import { IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
+import type { ReportDeps, SendReportsResult } from '../../shared/use-cases/send-reports';
+import { sendReports } from '../../shared/use-cases/send-reports';
+
+/** The schedule's payload: nothing (today in Minnesota) or a date, for backfills and demos. */
+export const JobInputSchema = z.object({ date: IsoDateSchema.optional() }).loose();
+
+export function createReportSendHandler(deps: ReportDeps) {
+  return async function handle(input: unknown): Promise<SendReportsResult> {
+    const { date } = JobInputSchema.parse(input ?? {});
+    return sendReports(deps, date ?? minnesotaDateOf(deps.clock()));
+  };
+}
+
+const ready = atColdStart(async () =>
+  createReportSendHandler(
+    buildReportDeps(loadConfig(ReportsConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET'])), 'report-send'),
+  ),
+);
+
+export const handler = async (input: unknown): Promise<SendReportsResult> => (await ready())(input);

@@ -1,0 +1,170 @@
+import type { DynamoDBDocumentClient, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { IsoDate } from '../domain/minnesota-time';
+import type { Report } from '../domain/report';
+import type { ReportStore } from '../ports/report-store.port';
+import { isConditionFailure } from './dynamo-referral-store.adapter';
+import { REPORT_OPEN, REPORTS_INDEX } from './dynamo-tables';
+
+/** Attributes on the item that are bookkeeping, not part of the report. */
+const INTERNAL = ['openFlag', 'emailClaimedAt', 'fileHashes'] as const;
+
+export class DynamoReportStore implements ReportStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async createIfAbsent(report: Report): Promise<{ created: boolean; report: Report }> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...report, openFlag: REPORT_OPEN },
+          ConditionExpression: 'attribute_not_exists(reportId)',
+        }),
+      );
+      return { created: true, report };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const existing = await this.get(report.reportId);
+      if (!existing) throw new Error('Report vanished between a conditional put and a read', { cause: error });
+      return { created: false, report: existing };
+    }
+  }
+
+  async get(reportId: string): Promise<Report | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { reportId }, ConsistentRead: true }),
+    );
+    return out.Item ? toReport(out.Item) : undefined;
+  }
+
+  async claimEmail(reportId: string, claimedAt: string, staleBefore: string): Promise<boolean> {
+    return this.conditionalUpdate({
+      Key: { reportId },
+      UpdateExpression: 'SET emailClaimedAt = :c',
+      ConditionExpression:
+        'attribute_exists(reportId) AND attribute_not_exists(emailedAt) AND (attribute_not_exists(emailClaimedAt) OR emailClaimedAt < :stale)',
+      ExpressionAttributeValues: { ':c': claimedAt, ':stale': staleBefore },
+    });
+  }
+
+  async markEmailed(reportId: string, emailedAt: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { reportId },
+        UpdateExpression: 'SET emailedAt = :t',
+        ExpressionAttributeValues: { ':t': emailedAt },
+      }),
+    );
+  }
+
+  async listOpen(dueOnOrBefore: IsoDate): Promise<Report[]> {
+    const reports: Report[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: REPORTS_INDEX.open,
+          KeyConditionExpression: 'openFlag = :open AND dueDate <= :d',
+          ExpressionAttributeValues: { ':open': REPORT_OPEN, ':d': dueOnOrBefore },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) reports.push(toReport(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return reports;
+  }
+
+  async markReminded(reportId: string, remindedAt: string): Promise<boolean> {
+    return this.conditionalUpdate({
+      Key: { reportId },
+      UpdateExpression: 'SET remindedAt = :t',
+      ConditionExpression: 'attribute_exists(openFlag) AND attribute_not_exists(remindedAt)',
+      ExpressionAttributeValues: { ':t': remindedAt },
+    });
+  }
+
+  async markOverdue(reportId: string, since: IsoDate): Promise<boolean> {
+    return this.conditionalUpdate({
+      Key: { reportId },
+      UpdateExpression: 'SET overdueSince = :d',
+      ConditionExpression: 'attribute_exists(openFlag) AND attribute_not_exists(overdueSince)',
+      ExpressionAttributeValues: { ':d': since },
+    });
+  }
+
+  async recordReturn(
+    reportId: string,
+    result: {
+      status: 'complete' | 'incomplete';
+      receivedAt: string;
+      missingReferralIds: string[];
+      problemCount: number;
+    },
+  ): Promise<void> {
+    const complete = result.status === 'complete';
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { reportId },
+        UpdateExpression: complete
+          ? 'SET #status = :s, lastReceivedAt = :r, missingReferralIds = :m, problemCount = :p REMOVE openFlag, overdueSince'
+          : 'SET #status = :s, lastReceivedAt = :r, missingReferralIds = :m, problemCount = :p, openFlag = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':s': result.status,
+          ':r': result.receivedAt,
+          ':m': result.missingReferralIds,
+          ':p': result.problemCount,
+          ...(!complete && { ':open': REPORT_OPEN }),
+        },
+      }),
+    );
+  }
+
+  async hasIngested(reportId: string, fileHash: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { reportId },
+        ProjectionExpression: 'fileHashes',
+        ConsistentRead: true,
+      }),
+    );
+    const hashes = out.Item?.fileHashes as Set<string> | undefined;
+    return hashes?.has(fileHash) ?? false;
+  }
+
+  async markIngested(reportId: string, fileHash: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { reportId },
+        UpdateExpression: 'ADD fileHashes :h',
+        ExpressionAttributeValues: { ':h': new Set([fileHash]) },
+      }),
+    );
+  }
+
+  private async conditionalUpdate(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>) {
+    try {
+      await this.doc.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+/** Items are written only by this adapter: the cast restores the type the put took. */
+function toReport(item: Record<string, unknown>): Report {
+  const copy: Record<string, unknown> = { ...item };
+  for (const attr of INTERNAL) delete copy[attr];
+  return copy as unknown as Report;
+}

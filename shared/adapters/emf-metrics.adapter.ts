@@ -1,0 +1,16 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { OpsMetrics } from '../ports/metrics.port';
+
+/** Writes CloudWatch embedded-metric-format lines to stdout, which Lambda ships to CloudWatch. */
+export class EmfOpsMetrics implements OpsMetrics {
+  private readonly metrics: Metrics;
+
+  constructor(namespace: string, serviceName: string) {
+    this.metrics = new Metrics({ namespace, serviceName });
+  }
+
+  overdueReports(count: number): void {
+    this.metrics.addMetric('OverdueReports', MetricUnit.Count, count);
+    this.metrics.publishStoredMetrics();
+  }
+}

@@ -1,0 +1,49 @@
+import { loadDefaultReportingCalendar } from '../domain/reporting-calendar';
+import type { ReportsConfig } from '../config';
+import type { DueDeps } from '../use-cases/check-due-reports';
+import type { IngestDeps } from '../use-cases/ingest-report';
+import type { LocalCredentials } from './aws-clients';
+import { documentClient, eventBridgeClient, s3Client, sesClient } from './aws-clients';
+import { DynamoAssisterDirectory } from './dynamo-directory.adapter';
+import { DynamoReferralStore } from './dynamo-referral-store.adapter';
+import { DynamoReportStore } from './dynamo-report-store.adapter';
+import { EmfOpsMetrics } from './emf-metrics.adapter';
+import { EventBridgePublisher } from './eventbridge-publisher.adapter';
+import { createLogger } from './logger';
+import { S3ReportFiles } from './s3-report-files.adapter';
+import { SesMailer } from './ses-mailer.adapter';
+
+/** Everything the report functions use, built once per container from their validated config. */
+export function buildReportDeps(
+  config: ReportsConfig,
+  serviceName: string,
+  credentials?: LocalCredentials,
+): IngestDeps & DueDeps {
+  const doc = documentClient(config, credentials);
+  return {
+    calendar: loadDefaultReportingCalendar(),
+    directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
+    referrals: new DynamoReferralStore(doc, config.REFERRALS_TABLE),
+    reports: new DynamoReportStore(doc, config.REPORTS_TABLE),
+    files: new S3ReportFiles(s3Client(config, credentials), config.REPORTS_BUCKET),
+    mailer: new SesMailer(sesClient(config, credentials), {
+      from: config.REPORT_SENDER,
+      ...(config.SES_CONFIGURATION_SET && { configurationSetName: config.SES_CONFIGURATION_SET }),
+      maxAttempts: 6,
+      baseDelayMs: 200,
+      maxDelayMs: 5000,
+    }),
+    events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
+    log: createLogger(serviceName),
+    metrics: new EmfOpsMetrics(config.POWERTOOLS_METRICS_NAMESPACE, serviceName),
+    clock: () => new Date(),
+    links: {
+      publicApiUrl: config.PUBLIC_API_URL.replace(/\/+$/, ''),
+      signingSecret: Buffer.from(config.SIGNING_SECRET, 'utf8'),
+      linkGraceDays: config.LINK_GRACE_DAYS,
+    },
+    programContact: config.PROGRAM_CONTACT,
+    inboundAddress: config.INBOUND_ADDRESS,
+    requireSenderAuthentication: config.REQUIRE_SENDER_AUTHENTICATION === 'true',
+  };
+}

@@ -1,0 +1,178 @@
+import { escapeHtml } from './lead-email';
+import type { IsoDate } from './minnesota-time';
+import type { Report } from './report';
+
+/** The report emails: window, counts and dates, links; never a consumer's name in them. */
+export interface ReportEmail {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface ReportProblemLine {
+  readonly rowNumber: number;
+  readonly referralId: string;
+  readonly column: string;
+  readonly rule: string;
+  readonly message: string;
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** "Wednesday, November 29, 2017" */
+export function spokenDate(date: IsoDate): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  return `${WEEKDAYS[d.getUTCDay()]}, ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
+}
+
+function windowText(r: Pick<Report, 'windowStart' | 'windowEnd'>): string {
+  return `${spokenDate(r.windowStart)} – ${spokenDate(r.windowEnd)}`;
+}
+
+function render(
+  subject: string,
+  paragraphs: (string | { list: string[] } | { link: string; label: string })[],
+): ReportEmail {
+  const text = paragraphs
+    .map((p) =>
+      typeof p === 'string' ? p : 'list' in p ? p.list.map((l) => `  - ${l}`).join('\n') : `${p.label}: ${p.link}`,
+    )
+    .join('\n\n');
+  const html = [
+    '<!doctype html><html><body style="font-family:Arial,sans-serif">',
+    ...paragraphs.map((p) =>
+      typeof p === 'string'
+        ? `<p>${escapeHtml(p)}</p>`
+        : 'list' in p
+          ? `<ul>${p.list.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
+          : `<p><a href="${escapeHtml(p.link)}">${escapeHtml(p.label)}</a></p>`,
+    ),
+    '</body></html>',
+  ].join('\n');
+  return { subject, text: `${text}\n`, html };
+}
+
+export function composeReportEmail(input: {
+  report: Report;
+  organizationName: string;
+  downloadUrl: string;
+  uploadUrl: string;
+  linksExpireOn: IsoDate;
+  programContact: string;
+}): ReportEmail {
+  const { report } = input;
+  return render(`PAL report for ${report.windowStart} to ${report.windowEnd}: due ${report.dueDate}`, [
+    `Your Preferred Assister Report for ${input.organizationName} is ready.`,
+    {
+      list: [
+        `Reporting window: ${windowText(report)}`,
+        `Referrals MNsure sent you in this window: ${report.referralCount}`,
+        `Due back by: ${spokenDate(report.dueDate)}`,
+      ],
+    },
+    'For each referral, fill in Contact Made (Y/N), Contact Date, Resolution and, if it helps, Comments. The Instructions sheet explains each column.',
+    { link: input.downloadUrl, label: 'Download the report' },
+    { link: input.uploadUrl, label: 'Upload the completed report' },
+    'You can also reply to this email with the completed spreadsheet attached, from your designated lead contact address.',
+    `These links work until ${spokenDate(input.linksExpireOn)}. Questions: ${input.programContact}.`,
+  ]);
+}
+
+export function composeReceiptEmail(input: {
+  report: Report;
+  organizationName: string;
+  accepted: number;
+  problems: readonly ReportProblemLine[];
+  missingReferralIds: readonly string[];
+  complete: boolean;
+  late: boolean;
+  uploadUrl?: string;
+  programContact: string;
+}): ReportEmail {
+  const { report } = input;
+  const status = input.complete ? 'complete' : 'incomplete';
+  const paragraphs: Parameters<typeof render>[1] = [
+    `We received the Preferred Assister Report of ${input.organizationName} for ${windowText(report)}. It is ${status}.`,
+    {
+      list: [
+        `Rows accepted: ${input.accepted}`,
+        `Rows with a problem: ${input.problems.length}`,
+        `Referrals still without an outcome: ${input.missingReferralIds.length}`,
+        ...(input.late
+          ? [`It arrived after the due date (${spokenDate(report.dueDate)}); it is accepted all the same.`]
+          : []),
+      ],
+    },
+  ];
+  if (input.problems.length > 0) {
+    paragraphs.push('Please correct these rows and send the whole sheet again (accepted rows are kept):');
+    paragraphs.push({
+      list: input.problems.map(
+        (p) => `Row ${p.rowNumber}, referral ${p.referralId || '(none)'}, ${p.column}: ${p.message}`,
+      ),
+    });
+  }
+  if (input.missingReferralIds.length > 0) {
+    paragraphs.push('These referrals have no outcome yet:');
+    paragraphs.push({ list: input.missingReferralIds.slice(0, 200).map(String) });
+  }
+  if (!input.complete && input.uploadUrl)
+    paragraphs.push({ link: input.uploadUrl, label: 'Upload the corrected report' });
+  paragraphs.push(`Questions: ${input.programContact}.`);
+  return render(`PAL report ${status}: ${report.windowStart} to ${report.windowEnd}`, paragraphs);
+}
+
+export function composeRefusalEmail(input: { reason: string; fileName?: string; programContact: string }): ReportEmail {
+  return render('PAL report not accepted', [
+    `We could not accept the file${input.fileName ? ` ${input.fileName}` : ''} you sent as a Preferred Assister Report: ${input.reason}`,
+    'Nothing from it was stored. Please send the spreadsheet MNsure sent you, filled in, as an .xlsx file.',
+    `Questions: ${input.programContact}.`,
+  ]);
+}
+
+export function composeReminderEmail(input: {
+  report: Report;
+  organizationName: string;
+  missing: number;
+  uploadUrl: string;
+  programContact: string;
+}): ReportEmail {
+  const { report } = input;
+  return render(`Reminder: PAL report due ${report.dueDate}`, [
+    `The Preferred Assister Report of ${input.organizationName} for ${windowText(report)} is due ${spokenDate(report.dueDate)}.`,
+    `Referrals still without an outcome: ${input.missing}.`,
+    { link: input.uploadUrl, label: 'Upload the completed report' },
+    'Or reply to the report email with the completed spreadsheet attached.',
+    `Questions: ${input.programContact}.`,
+  ]);
+}
+
+export function composeOverdueEmail(input: {
+  report: Report;
+  organizationName: string;
+  missing: number;
+  uploadUrl: string;
+  programContact: string;
+}): ReportEmail {
+  const { report } = input;
+  return render(`Overdue: PAL report for ${report.windowStart} to ${report.windowEnd}`, [
+    `The Preferred Assister Report of ${input.organizationName} for ${windowText(report)} was due ${spokenDate(report.dueDate)} and is overdue.`,
+    `Referrals still without an outcome: ${input.missing}. A late report is still accepted.`,
+    { link: input.uploadUrl, label: 'Upload the completed report' },
+    `Questions: ${input.programContact}.`,
+  ]);
+}

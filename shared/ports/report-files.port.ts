@@ -1,0 +1,15 @@
+export interface UploadForm {
+  readonly url: string;
+  readonly fields: Record<string, string>;
+}
+
+/** The reports bucket: generated sheets out, returned sheets and inbound mail in. */
+export interface ReportFiles {
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Reads an object, refusing one larger than maxBytes without reading it whole. */
+  get(key: string, maxBytes: number): Promise<{ body: Buffer; lastModified?: Date } | { tooLarge: number }>;
+  /** A short-lived URL that downloads the object under the given file name. */
+  downloadUrl(key: string, fileName: string, ttlSeconds: number): Promise<string>;
+  /** A short-lived browser upload form (presigned POST) for exactly one key, size-capped. */
+  uploadForm(key: string, maxBytes: number, redirectUrl: string, ttlSeconds: number): Promise<UploadForm>;
+}

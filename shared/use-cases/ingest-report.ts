@@ -1,0 +1,349 @@
+import { createHash } from 'node:crypto';
+import { simpleParser } from 'mailparser';
+import { buildEvent } from '../../events/envelope';
+import { ReportAccepted, ReportReceived } from '../../events/report-events';
+import { minnesotaDateOf } from '../domain/minnesota-time';
+import type { Organization } from '../domain/organization';
+import type { RecordedOutcome, Referral } from '../domain/referral';
+import type { Report } from '../domain/report';
+import { REPORT_ID_PATTERN } from '../domain/report';
+import type { ReportProblemLine } from '../domain/report-email';
+import { composeReceiptEmail, composeRefusalEmail } from '../domain/report-email';
+import { isBlankRow, validateReturnedRow } from '../domain/report-sheet';
+import { verifyReportIdentity } from '../domain/report-signature';
+import { deriveKey } from '../domain/signed-link';
+import type { OutgoingEvent } from '../ports/event-publisher.port';
+import { readReturnedWorkbook } from '../reports/report-reader';
+import { DEFAULT_XLSX_LIMITS, inspectXlsx } from '../reports/xlsx-safety';
+import { reportLinks } from './report-links';
+import type { ReportDeps } from './send-reports';
+import { collect, windowInstants } from './send-reports';
+
+export interface IngestDeps extends ReportDeps {
+  /** On AWS, inbound mail must carry SES's SPF or DKIM pass, so a forged From cannot file a report. */
+  readonly requireSenderAuthentication: boolean;
+}
+
+/** Raw inbound messages larger than this are not read (a 5 MB sheet is about 7 MB once base64-encoded). */
+const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+export type FileOrigin =
+  { source: 'upload'; key: string; receivedAt: string } | { source: 'email'; key: string; receivedAt: string };
+
+export interface SheetResult {
+  readonly outcome: 'ingested' | 'refused' | 'duplicate';
+  readonly reportId?: string;
+  readonly refusal?: string;
+  readonly accepted?: number;
+  readonly problems?: number;
+  readonly missing?: number;
+  readonly status?: 'complete' | 'incomplete';
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly rule: string,
+    readonly reason: string,
+    readonly notify?: { to: string; fileName?: string },
+  ) {
+    super(reason);
+    this.name = 'Refusal';
+  }
+}
+
+/**
+ * Report ingest (design.md flow 4), for one object in the bucket: an upload under returned/,
+ * or an inbound email under inbound/ (its .xlsx attachments).
+ */
+export async function ingestReturnedFile(deps: IngestDeps, origin: FileOrigin): Promise<SheetResult[]> {
+  if (origin.source === 'upload') {
+    const reportId = origin.key.split('/')[1] ?? '';
+    const report = REPORT_ID_PATTERN.test(reportId) ? await deps.reports.get(reportId) : undefined;
+    const organization = report ? await deps.directory.get(report.organizationId) : undefined;
+    const notify = organization ? { to: organization.leadEmail } : undefined;
+    const object = await deps.files.get(origin.key, DEFAULT_XLSX_LIMITS.maxBytes);
+    const result =
+      'tooLarge' in object
+        ? await refuse(deps, origin, new Refusal('too-large', tooLargeText(), notify))
+        : await ingestSheet(deps, origin, object.body, { expectedReportId: reportId, ...(notify && { notify }) });
+    return [result];
+  }
+
+  const object = await deps.files.get(origin.key, MAX_MESSAGE_BYTES);
+  if ('tooLarge' in object) return [await refuse(deps, origin, new Refusal('too-large', 'the email is too large'))];
+  const mail = await simpleParser(object.body, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  const sender = mail.from?.value[0]?.address?.toLowerCase();
+  const organizations = await deps.directory.list();
+  const senderOrg = organizations.find((o) => o.leadEmail.toLowerCase() === sender);
+  const notify = senderOrg && sender ? { to: sender } : undefined;
+  if (deps.requireSenderAuthentication && !senderAuthenticated(mail.headers.get('authentication-results'))) {
+    return [
+      await refuse(
+        deps,
+        origin,
+        new Refusal('unauthenticated-sender', 'the sender could not be authenticated (SPF/DKIM)'),
+      ),
+    ];
+  }
+  const sheets = mail.attachments.filter(
+    (a) => /\.xls[xmb]?$/i.test(a.filename ?? '') || /spreadsheet|excel/i.test(a.contentType),
+  );
+  if (sheets.length === 0) {
+    return [
+      await refuse(
+        deps,
+        origin,
+        new Refusal('no-attachment', 'the email has no spreadsheet attached', notify && { to: notify.to }),
+      ),
+    ];
+  }
+  const results: SheetResult[] = [];
+  for (const sheet of sheets) {
+    const fileNotify = notify && { to: notify.to, ...(sheet.filename && { fileName: sheet.filename }) };
+    results.push(
+      await ingestSheet(deps, origin, sheet.content, {
+        ...(sender && { sender }),
+        ...(fileNotify && { notify: fileNotify }),
+      }),
+    );
+  }
+  return results;
+}
+
+async function ingestSheet(
+  deps: IngestDeps,
+  origin: FileOrigin,
+  data: Buffer,
+  context: { expectedReportId?: string; sender?: string; notify?: { to: string; fileName?: string } },
+): Promise<SheetResult> {
+  try {
+    // 1. Safe to open? Checked on the bytes, before any parser inflates anything.
+    const inspection = inspectXlsx(data);
+    if (!inspection.ok) throw new Refusal(inspection.rule, inspection.message, context.notify);
+
+    // 2. One of ours, untampered, for the organization that sent it.
+    const workbook = await readReturnedWorkbook(data);
+    const found = workbook.identity;
+    const secret = deriveKey(deps.links.signingSecret, 'report-identity');
+    if (!found || !verifyReportIdentity(found.identity, found.signature, secret)) {
+      throw new Refusal(
+        'not-ours',
+        'it is not a Preferred Assister Report sent by MNsure, or it was altered',
+        context.notify,
+      );
+    }
+    const report = await deps.reports.get(found.identity.reportId);
+    if (
+      !report ||
+      report.organizationId !== found.identity.organizationId ||
+      report.windowId !== found.identity.windowId
+    ) {
+      throw new Refusal('not-ours', 'MNsure has no record of this report', context.notify);
+    }
+    const organization = await deps.directory.get(report.organizationId);
+    if (!organization) throw new Refusal('not-ours', 'the organization of this report is not in the directory');
+    const orgNotify = {
+      to: organization.leadEmail,
+      ...(context.notify?.fileName && { fileName: context.notify.fileName }),
+    };
+    if (context.expectedReportId !== undefined && context.expectedReportId !== report.reportId) {
+      throw new Refusal(
+        'wrong-report',
+        'the file is a different report from the one this upload link is for',
+        orgNotify,
+      );
+    }
+    if (context.sender !== undefined && context.sender !== organization.leadEmail.toLowerCase()) {
+      // Not the designated contact: refused, and nobody but the organization's own contact is told.
+      throw new Refusal('wrong-sender', "it was not sent from the organization's designated lead contact", orgNotify);
+    }
+    if (workbook.problems.length > 0) {
+      throw new Refusal(workbook.problems[0]!.rule, workbook.problems.map((p) => p.message).join('; '), orgNotify);
+    }
+
+    // 3. The same file twice changes nothing.
+    const fileHash = createHash('sha256').update(data).digest('base64url');
+    if (await deps.reports.hasIngested(report.reportId, fileHash)) {
+      await deps.events.publish([receivedEvent(deps, origin, 'duplicate', report)]);
+      return { outcome: 'duplicate', reportId: report.reportId };
+    }
+
+    return await applyRows(deps, origin, report, organization, workbook.rows, fileHash);
+  } catch (error) {
+    if (error instanceof Refusal) return refuse(deps, origin, error);
+    throw error;
+  }
+}
+
+/** 4. Every valid row's outcome stored on its referral; invalid rows never block the valid ones. */
+async function applyRows(
+  deps: IngestDeps,
+  origin: FileOrigin,
+  report: Report,
+  organization: Organization,
+  rows: Awaited<ReturnType<typeof readReturnedWorkbook>>['rows'],
+  fileHash: string,
+): Promise<SheetResult> {
+  const members = new Map<string, Referral>();
+  for (const r of await collect(
+    deps.referrals.assignedBetween(
+      report.organizationId,
+      ...windowInstants({ start: report.windowStart, end: report.windowEnd }),
+    ),
+  )) {
+    members.set(r.referralId, r);
+  }
+  const today = minnesotaDateOf(deps.clock());
+  const problems: ReportProblemLine[] = [];
+  const answered = new Set<string>();
+  const seen = new Set<string>();
+  let accepted = 0;
+  for (const row of rows) {
+    const referral = members.get(row.referralId);
+    if (!referral) {
+      problems.push({
+        rowNumber: row.rowNumber,
+        referralId: row.referralId,
+        column: 'Referral ID',
+        rule: 'not-in-report',
+        message: 'this referral is not in this report',
+      });
+      continue;
+    }
+    if (seen.has(row.referralId)) {
+      problems.push({
+        rowNumber: row.rowNumber,
+        referralId: row.referralId,
+        column: 'Referral ID',
+        rule: 'duplicate-row',
+        message: 'this referral appears on more than one row; only the first is used',
+      });
+      continue;
+    }
+    seen.add(row.referralId);
+    if (isBlankRow(row)) continue; // not filled in yet: counted as missing below
+    const checked = validateReturnedRow(row, { referredOn: minnesotaDateOf(new Date(referral.referredAt)), today });
+    if (!checked.ok) {
+      problems.push(...checked.problems);
+      continue;
+    }
+    const outcome: RecordedOutcome = {
+      ...checked.outcome,
+      reportId: report.reportId,
+      fileKey: origin.key,
+      fileReceivedAt: origin.receivedAt,
+      fileOrder: `${origin.receivedAt}#${origin.key}`,
+      recordedAt: deps.clock().toISOString(),
+    };
+    await deps.referrals.recordOutcome(referral.referralId, report.organizationId, outcome);
+    answered.add(referral.referralId);
+    accepted++;
+  }
+
+  // 5. Complete when every referral of the report has an outcome, from this file or an earlier one.
+  const missingReferralIds = [...members.values()]
+    .filter((r) => !answered.has(r.referralId) && r.outcome === undefined)
+    .map((r) => r.referralId);
+  const status = missingReferralIds.length === 0 ? 'complete' : 'incomplete';
+  await deps.reports.recordReturn(report.reportId, {
+    status,
+    receivedAt: origin.receivedAt,
+    missingReferralIds,
+    problemCount: problems.length,
+  });
+  await deps.reports.markIngested(report.reportId, fileHash);
+
+  const late = today > report.dueDate;
+  const links = reportLinks(deps.links, report, today);
+  const receipt = composeReceiptEmail({
+    report,
+    organizationName: organization.name,
+    accepted,
+    problems,
+    missingReferralIds,
+    complete: status === 'complete',
+    late,
+    uploadUrl: links.uploadUrl,
+    programContact: deps.programContact,
+  });
+  await deps.mailer.send({ to: [organization.leadEmail], replyTo: [deps.programContact], ...receipt });
+  await deps.events.publish([
+    receivedEvent(deps, origin, 'ingested', report),
+    buildEvent(
+      ReportAccepted,
+      {
+        reportId: report.reportId,
+        organizationId: report.organizationId,
+        windowId: report.windowId,
+        fileKey: origin.key,
+        acceptedRows: accepted,
+        problemRows: new Set(problems.map((p) => p.rowNumber)).size,
+        missingReferrals: missingReferralIds.length,
+        status,
+        late,
+      },
+      `${report.reportId}:accepted:${fileHash}`,
+      deps.clock(),
+    ),
+  ]);
+  deps.log.info('Report ingested', {
+    reportId: report.reportId,
+    accepted,
+    problems: problems.length,
+    missing: missingReferralIds.length,
+    status,
+  });
+  return {
+    outcome: 'ingested',
+    reportId: report.reportId,
+    accepted,
+    problems: problems.length,
+    missing: missingReferralIds.length,
+    status,
+  };
+}
+
+async function refuse(deps: IngestDeps, origin: FileOrigin, refusal: Refusal): Promise<SheetResult> {
+  deps.log.warn('Returned file refused', { fileKey: origin.key, source: origin.source, rule: refusal.rule });
+  if (refusal.notify) {
+    const email = composeRefusalEmail({
+      reason: refusal.reason,
+      ...(refusal.notify.fileName && { fileName: refusal.notify.fileName }),
+      programContact: deps.programContact,
+    });
+    await deps.mailer.send({ to: [refusal.notify.to], replyTo: [deps.programContact], ...email });
+  }
+  await deps.events.publish([receivedEvent(deps, origin, 'refused', undefined, refusal.rule)]);
+  return { outcome: 'refused', refusal: refusal.rule };
+}
+
+/** `Report Received` for a file, once per file and outcome (its id is the file's key). */
+function receivedEvent(
+  deps: IngestDeps,
+  origin: FileOrigin,
+  outcome: 'ingested' | 'refused' | 'duplicate',
+  report?: Report,
+  refusal?: string,
+): OutgoingEvent {
+  return buildEvent(
+    ReportReceived,
+    {
+      ...(report && { reportId: report.reportId, organizationId: report.organizationId }),
+      source: origin.source,
+      fileKey: origin.key,
+      outcome,
+      ...(refusal && { refusal }),
+    },
+    `received:${origin.key}:${outcome}`,
+    deps.clock(),
+  );
+}
+
+function senderAuthenticated(header: unknown): boolean {
+  const text = typeof header === 'string' ? header : JSON.stringify(header ?? '');
+  return /\b(spf|dkim)=pass\b/i.test(text);
+}
+
+function tooLargeText(): string {
+  return `the file is larger than ${DEFAULT_XLSX_LIMITS.maxBytes / (1024 * 1024)} MB`;
+}

@@ -1,0 +1,189 @@
+import { buildEvent } from '../../events/envelope';
+import { ReportSent } from '../../events/report-events';
+import { HELP_REASONS } from '../domain/help-reason';
+import type { IsoDate } from '../domain/minnesota-time';
+import { instantsOfMinnesotaDays, minnesotaDateOf } from '../domain/minnesota-time';
+import type { Organization } from '../domain/organization';
+import { formatUsPhone } from '../domain/phone';
+import type { Referral } from '../domain/referral';
+import { reportFileKey, reportIdFor } from '../domain/report';
+import { composeReportEmail } from '../domain/report-email';
+import type { ReportIdentity, ReportRow } from '../domain/report-sheet';
+import { signReportIdentity } from '../domain/report-signature';
+import type { ReportingCalendar, ReportingWindow } from '../domain/reporting-calendar';
+import { deriveKey } from '../domain/signed-link';
+import { buildReportWorkbook } from '../reports/report-workbook';
+import type { AssisterDirectory } from '../ports/assister-directory.port';
+import type { EventPublisher } from '../ports/event-publisher.port';
+import type { Log } from '../ports/logger.port';
+import type { Mailer } from '../ports/mailer.port';
+import type { ReportReferrals } from '../ports/referral-store.port';
+import type { ReportFiles } from '../ports/report-files.port';
+import type { ReportStore } from '../ports/report-store.port';
+import type { LinkSettings } from './report-links';
+import { reportLinks } from './report-links';
+
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export interface ReportDeps {
+  readonly calendar: ReportingCalendar;
+  readonly directory: AssisterDirectory;
+  readonly referrals: ReportReferrals;
+  readonly reports: ReportStore;
+  readonly files: ReportFiles;
+  readonly mailer: Mailer;
+  readonly events: EventPublisher;
+  readonly log: Log;
+  readonly clock: () => Date;
+  readonly links: LinkSettings;
+  readonly programContact: string;
+  /** Where organizations reply with the completed sheet (the SES receiving address). */
+  readonly inboundAddress: string;
+}
+
+export interface SendReportsResult {
+  readonly date: IsoDate;
+  readonly windows: readonly string[];
+  readonly sent: readonly { reportId: string; referralCount: number }[];
+  readonly alreadySent: readonly string[];
+}
+
+/** A claim on a report's email older than this belongs to a job that died: take it over. */
+const EMAIL_CLAIM_STALE_MS = 15 * 60 * 1000;
+
+/**
+ * Report send (design.md flow 3), for one Minnesota date:
+ * 1. every window whose send date is that date;
+ * 2. for every organization that received referrals in it, build the .xlsx and store it;
+ * 3. email the organization once (a claim on the report keeps a second run from sending again).
+ */
+export async function sendReports(deps: ReportDeps, date: IsoDate): Promise<SendReportsResult> {
+  const windows = deps.calendar.windowsSendingOn(date);
+  const sent: { reportId: string; referralCount: number }[] = [];
+  const alreadySent: string[] = [];
+  if (windows.length === 0) return { date, windows: [], sent, alreadySent };
+
+  const organizations = await deps.directory.list();
+  for (const window of windows) {
+    for (const organization of organizations) {
+      const result = await sendReport(deps, window, organization);
+      if (result === 'already-sent') alreadySent.push(reportIdFor(window.id, organization.organizationId));
+      else if (result) sent.push(result);
+    }
+  }
+  deps.log.info('Report send finished', {
+    date,
+    windows: windows.map((w) => w.id),
+    sent: sent.length,
+    alreadySent: alreadySent.length,
+  });
+  return { date, windows: windows.map((w) => w.id), sent, alreadySent };
+}
+
+async function sendReport(
+  deps: ReportDeps,
+  window: ReportingWindow,
+  organization: Organization,
+): Promise<{ reportId: string; referralCount: number } | 'already-sent' | undefined> {
+  const reportId = reportIdFor(window.id, organization.organizationId);
+  const existing = await deps.reports.get(reportId);
+  if (existing?.emailedAt) return 'already-sent';
+
+  const referrals = await collect(
+    deps.referrals.assignedBetween(organization.organizationId, ...windowInstants(window)),
+  );
+  if (referrals.length === 0) return undefined;
+  referrals.sort((a, b) => a.referredAt.localeCompare(b.referredAt) || a.referralId.localeCompare(b.referralId));
+
+  const now = deps.clock();
+  const { report } = await deps.reports.createIfAbsent({
+    reportId,
+    organizationId: organization.organizationId,
+    windowId: window.id,
+    windowStart: window.start,
+    windowEnd: window.end,
+    sendDate: window.sendDate,
+    dueDate: window.dueDate,
+    referralCount: referrals.length,
+    fileKey: reportFileKey(window, organization.organizationId),
+    status: 'sent',
+    createdAt: now.toISOString(),
+  });
+  if (
+    !(await deps.reports.claimEmail(
+      reportId,
+      now.toISOString(),
+      new Date(now.getTime() - EMAIL_CLAIM_STALE_MS).toISOString(),
+    ))
+  ) {
+    return 'already-sent';
+  }
+
+  const identity: ReportIdentity = {
+    reportId,
+    organizationId: organization.organizationId,
+    windowId: window.id,
+    version: 1,
+  };
+  const links = reportLinks(deps.links, report, minnesotaDateOf(now));
+  const workbook = await buildReportWorkbook({
+    identity,
+    signature: signReportIdentity(identity, deriveKey(deps.links.signingSecret, 'report-identity')),
+    organizationName: organization.name,
+    window: { start: window.start, end: window.end, sendDate: window.sendDate, dueDate: window.dueDate },
+    programContact: deps.programContact,
+    returnInstructions: { uploadUrl: links.uploadUrl, replyTo: deps.inboundAddress },
+    rows: referrals.map(toReportRow),
+    generatedAt: now,
+  });
+  await deps.files.put(report.fileKey, workbook, XLSX_CONTENT_TYPE);
+
+  const email = composeReportEmail({
+    report,
+    organizationName: organization.name,
+    downloadUrl: links.downloadUrl,
+    uploadUrl: links.uploadUrl,
+    linksExpireOn: links.expiresOn,
+    programContact: deps.programContact,
+  });
+  await deps.mailer.send({ to: [organization.leadEmail], replyTo: [deps.inboundAddress], ...email });
+  await deps.reports.markEmailed(reportId, deps.clock().toISOString());
+  await deps.events.publish([
+    buildEvent(
+      ReportSent,
+      {
+        reportId,
+        organizationId: organization.organizationId,
+        windowId: window.id,
+        referralCount: referrals.length,
+        dueDate: window.dueDate,
+      },
+      `${reportId}:sent`,
+      deps.clock(),
+    ),
+  ]);
+  deps.log.info('Report sent', { reportId, referralCount: referrals.length });
+  return { reportId, referralCount: referrals.length };
+}
+
+export function toReportRow(r: Referral): ReportRow {
+  return {
+    referralId: r.referralId,
+    referredOn: minnesotaDateOf(new Date(r.referredAt)),
+    consumerName: `${r.consumer.firstName} ${r.consumer.lastName}`,
+    phone: formatUsPhone(r.consumer.phone),
+    countyName: r.consumer.countyName,
+    assisterType: r.assisterType,
+    reason: `${HELP_REASONS[r.case.helpReason.category]}: ${r.case.helpReason.details}`,
+  };
+}
+
+export function windowInstants(window: Pick<ReportingWindow, 'start' | 'end'>): [string, string] {
+  return instantsOfMinnesotaDays(window.start, window.end);
+}
+
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
