@@ -1,0 +1,74 @@
+/**
+ * `npm run bench`: figures, not pass/fail (these machines are shared and noisy). Each measurement
+ * runs in its own process so its peak RSS is its own; the table is printed and the same figures
+ * are written to test/bench/results.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface Figure {
+  rows: number;
+  seconds: number;
+  peakRssMb: number;
+}
+
+const root = join(__dirname, '..', '..');
+const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const script = join(__dirname, 'measure-report.ts');
+
+function run(...args: string[]): string {
+  return execFileSync(process.execPath, [tsx, script, ...args], { cwd: root, encoding: 'utf8' });
+}
+
+function measure(...args: string[]): Figure {
+  return JSON.parse(
+    run(...args)
+      .trim()
+      .split('\n')
+      .at(-1)!,
+  ) as Figure;
+}
+
+function main(): void {
+  const scratch = mkdtempSync(join(tmpdir(), 'pal-bench-'));
+  try {
+    const results: Record<string, unknown> = {
+      machine: { cpus: cpus().length, node: process.version, at: new Date().toISOString() },
+      baselineRssMb: measure('baseline').peakRssMb,
+    };
+    for (const rows of [10_000, 50_000]) {
+      const k = `${rows / 1000}k`;
+      const built = measure('build', String(rows));
+      results[`report${k}`] = { seconds: built.seconds, peakRssMb: built.peakRssMb };
+      const sheet = join(scratch, `returned-${k}.xlsx`);
+      run('sheet', String(rows), sheet);
+      const ingested = measure('ingest', sheet);
+      results[`ingest${k}`] = {
+        seconds: ingested.seconds,
+        peakRssMb: ingested.peakRssMb,
+        fileBytes: readFileSync(sheet).length,
+      };
+    }
+    const file = join(__dirname, 'results.json');
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`PAL referrals benchmarks (${cpus().length} cores, Node ${process.version})\n`);
+    console.log('what                          seconds   peak RSS MB');
+    for (const [key, label] of [
+      ['report10k', 'build a 10,000-row report'],
+      ['report50k', 'build a 50,000-row report'],
+      ['ingest10k', 'ingest a 10,000-row sheet'],
+      ['ingest50k', 'ingest a 50,000-row sheet'],
+    ] as const) {
+      const f = results[key] as Figure;
+      console.log(`${label.padEnd(30)}${f.seconds.toFixed(3).padStart(7)}   ${String(f.peakRssMb).padStart(11)}`);
+    }
+    console.log(`\n(peak RSS includes the ${String(results.baselineRssMb)} MB of a process with the modules loaded)`);
+    console.log(`written to ${file}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main();
