@@ -8,6 +8,7 @@ import { DynamoReportStore } from '../../shared/adapters/dynamo-report-store.ada
 import type { StoredEmail } from './support/local-stack';
 import { clearEmails, postJson, sentEmails, settle, startTestStack } from './support/local-stack';
 import { referralBody } from './support/referrals';
+import { resaveWithLibreOffice, SOFFICE } from './support/libreoffice';
 import { download, fillReport, linksOf, rawEmail, upload } from './support/reports';
 
 /*
@@ -259,6 +260,41 @@ describe('a returned sheet', () => {
     expect((await referralStore.get(b1))!.outcome).toMatchObject({
       contactDate: '2017-11-08',
       resolution: 'Assisted with technical issue only',
+    });
+  });
+});
+
+describe('a sheet re-saved by LibreOffice Calc', () => {
+  // .ci/run installs Debian's libreoffice-calc-nogui; without it this cannot be checked here.
+  const maybe = SOFFICE ? it : it.skip;
+  maybe('is read as the same report, and its later outcomes replace the earlier ones', async () => {
+    const [email] = await emailsTo(ORG_B, /^PAL report for/);
+    const links = linksOf(email!);
+    const [b1, b2] = referralsB as [string, string];
+    const filled = await fillReport(await download(links.download), {
+      [b1]: {
+        contactMade: 'Y',
+        contactDate: new Date(Date.UTC(2017, 10, 9)),
+        resolution: 'Enrolled in QHP',
+        comments: 'Signed up — «bronze» plan',
+      },
+      [b2]: { contactMade: 'n', resolution: 'Unable to contact' },
+    });
+    const resaved = resaveWithLibreOffice(filled);
+    expect(resaved.equals(filled)).toBe(false);
+
+    await ingestOf(() => upload(links.upload, resaved));
+
+    expect(stack.ingested.at(-1)).toEqual([expect.objectContaining({ outcome: 'ingested', accepted: 2, problems: 0 })]);
+    expect((await referralStore.get(b1))!.outcome).toMatchObject({
+      contactMade: true,
+      contactDate: '2017-11-09',
+      resolution: 'Enrolled in QHP',
+      comments: 'Signed up — «bronze» plan',
+    });
+    expect((await referralStore.get(b2))!.outcome).toMatchObject({
+      contactMade: false,
+      resolution: 'Unable to contact',
     });
   });
 });
