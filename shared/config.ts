@@ -52,8 +52,25 @@ export const RoutingConfigSchema = z.object({
   REPEAT_WINDOW_DAYS: positiveInt(30),
   /** ≥ 24 h: EventBridge retries an event for up to 24 h, so a crashed sender's claim outlives them. */
   LEAD_CLAIM_TTL_HOURS: z.coerce.number().min(24).default(25),
+  /** Base URL of the public links API (lead pages), as organizations reach it. */
+  PUBLIC_API_URL: z.url(),
+  /** Signs lead-page links; 32+ characters (on AWS read from the secret named by SIGNING_SECRET_ARN). */
+  SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** How long a secure lead link works. */
+  LEAD_LINK_DAYS: z.coerce.number().int().positive().default(14),
 });
 export type RoutingConfig = z.infer<typeof RoutingConfigSchema>;
+
+export const LeadPageConfigSchema = z.object({
+  ...Common,
+  REFERRALS_TABLE: name,
+  DIRECTORY_TABLE: name,
+  AUDIT_TABLE: name,
+  PROGRAM_CONTACT: z.email(),
+  /** Checks lead-page links; 32+ characters (on AWS read from the secret named by SIGNING_SECRET_ARN). */
+  SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+});
+export type LeadPageConfig = z.infer<typeof LeadPageConfigSchema>;
 
 export const ReportsConfigSchema = z.object({
   ...Common,

@@ -39,6 +39,11 @@ export function buildRouteReferralDeps(config: RoutingConfig, credentials?: Loca
     programContact: config.PROGRAM_CONTACT,
     policy: { defaultWeeklyCapacity: config.DEFAULT_WEEKLY_CAPACITY, repeatWindowDays: config.REPEAT_WINDOW_DAYS },
     leadClaimTtlMs: config.LEAD_CLAIM_TTL_HOURS * 60 * 60 * 1000,
+    leadLinks: {
+      publicApiUrl: config.PUBLIC_API_URL.replace(/\/+$/, ''),
+      signingSecret: Buffer.from(config.SIGNING_SECRET, 'utf8'),
+      linkDays: config.LEAD_LINK_DAYS,
+    },
   };
 }
 
@@ -68,7 +73,9 @@ export function createRouteReferralHandler(deps: RouteReferralDeps) {
 
 const ready = atColdStart(async () =>
   createRouteReferralHandler(
-    buildRouteReferralDeps(loadConfig(RoutingConfigSchema, await withSecrets(process.env, ['CONSUMER_KEY_SECRET']))),
+    buildRouteReferralDeps(
+      loadConfig(RoutingConfigSchema, await withSecrets(process.env, ['CONSUMER_KEY_SECRET', 'SIGNING_SECRET'])),
+    ),
   ),
 );
 

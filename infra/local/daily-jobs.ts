@@ -42,19 +42,17 @@ export class DailyJobs {
     for (const job of this.jobs) {
       if (time >= job.at && this.lastRun.get(job.name) !== date) {
         this.lastRun.set(job.name, date);
-        job
-          .run(date)
-          .catch((error: unknown) =>
-            console.warn(
-              JSON.stringify({
-                level: 'WARN',
-                service: 'daily-jobs',
-                message: 'Job failed',
-                job: job.name,
-                errorName: error instanceof Error ? error.name : 'unknown',
-              }),
-            ),
-          );
+        job.run(date).catch((error: unknown) =>
+          console.warn(
+            JSON.stringify({
+              level: 'WARN',
+              service: 'daily-jobs',
+              message: 'Job failed',
+              job: job.name,
+              errorName: error instanceof Error ? error.name : 'unknown',
+            }),
+          ),
+        );
       }
     }
   }

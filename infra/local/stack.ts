@@ -13,6 +13,7 @@ import S3rver from 's3rver';
 import demoDirectory from '../../config/demo-directory.json';
 import { ReferralCreated } from '../../events/catalog';
 import { buildIntakeApiDeps, createIntakeApiHandler } from '../../functions/intake-api/handler';
+import { buildLeadPageDeps, createLeadPageHandler } from '../../functions/lead-page/handler';
 import { createReportDueHandler } from '../../functions/report-due/handler';
 import { createReportIngestHandler, RETURN_PREFIXES } from '../../functions/report-ingest/handler';
 import { createReportLinksHandler } from '../../functions/report-links/handler';
@@ -25,9 +26,10 @@ import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.
 import type { TableRole } from '../../shared/adapters/dynamo-tables';
 import { TABLE_DEFINITIONS } from '../../shared/adapters/dynamo-tables';
 import { buildReportDeps } from '../../shared/adapters/report-deps';
-import type { IntakeConfig, ReportsConfig, RepublishConfig, RoutingConfig } from '../../shared/config';
+import type { IntakeConfig, LeadPageConfig, ReportsConfig, RepublishConfig, RoutingConfig } from '../../shared/config';
 import {
   IntakeConfigSchema,
+  LeadPageConfigSchema,
   loadConfig,
   ReportsConfigSchema,
   RepublishConfigSchema,
@@ -74,7 +76,13 @@ export interface LocalStack {
   readonly s3Url: string;
   readonly bus: LocalEventBus;
   readonly env: Record<string, string>;
-  readonly config: { intake: IntakeConfig; routing: RoutingConfig; republish: RepublishConfig; reports: ReportsConfig };
+  readonly config: {
+    intake: IntakeConfig;
+    routing: RoutingConfig;
+    republish: RepublishConfig;
+    reports: ReportsConfig;
+    leadPage: LeadPageConfig;
+  };
   readonly sweep: () => Promise<unknown>;
   readonly sendReports: (date?: string) => Promise<SendReportsResult>;
   readonly checkDueReports: (date?: string) => Promise<DueResult>;
@@ -88,6 +96,7 @@ export const TABLE_NAMES: Record<TableRole, string> = {
   directory: 'pal-directory',
   consumerHistory: 'pal-consumer-history',
   reports: 'pal-reports',
+  audit: 'pal-audit',
 };
 export const REPORTS_BUCKET = 'pal-reports-local';
 
@@ -151,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       DIRECTORY_TABLE: TABLE_NAMES.directory,
       CONSUMER_HISTORY_TABLE: TABLE_NAMES.consumerHistory,
       REPORTS_TABLE: TABLE_NAMES.reports,
+      AUDIT_TABLE: TABLE_NAMES.audit,
       REPORTS_BUCKET,
       EVENT_BUS_NAME: 'pal-referrals-local',
       LEAD_SENDER: 'pal-leads@mnsure.example.org',
@@ -165,6 +175,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...options.env,
     };
     const config = {
+      leadPage: loadConfig(LeadPageConfigSchema, env),
       intake: loadConfig(IntakeConfigSchema, env),
       routing: loadConfig(RoutingConfigSchema, env),
       republish: loadConfig(RepublishConfigSchema, env),
@@ -183,6 +194,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
     });
     bus.addRule({ name: 'route-referral', detailTypes: [ReferralCreated.detailType], target: routeReferral });
+    router.add('/leads', createLeadPageHandler({ ...buildLeadPageDeps(config.leadPage, LOCAL_CREDENTIALS), clock }));
     const sweep = createRepublishHandler({ ...buildRepublishDeps(config.republish, LOCAL_CREDENTIALS), clock });
     if (options.sweepEveryMs > 0) {
       const timer = setInterval(() => sweep().catch(() => undefined), options.sweepEveryMs);

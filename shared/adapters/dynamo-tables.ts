@@ -27,7 +27,7 @@ export const DIRECTORY_INDEX = {
 /** Value of the sparse `publishPending` attribute while a referral's creation is unpublished. */
 export const PUBLISH_PENDING = 'PENDING';
 
-export type TableRole = 'referrals' | 'directory' | 'consumerHistory' | 'reports';
+export type TableRole = 'referrals' | 'directory' | 'consumerHistory' | 'reports' | 'audit';
 
 export const TABLE_DEFINITIONS: Record<TableRole, Omit<CreateTableCommandInput, 'TableName'>> = {
   referrals: {
@@ -86,6 +86,17 @@ export const TABLE_DEFINITIONS: Record<TableRole, Omit<CreateTableCommandInput, 
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'consumerKey', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'consumerKey', KeyType: 'HASH' }],
+  },
+  audit: {
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'subject', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'subject', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
   },
   reports: {
     BillingMode: 'PAY_PER_REQUEST',

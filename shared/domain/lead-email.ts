@@ -38,47 +38,82 @@ export function leadDeadlines(referredAt: string, emailedAt: Date): LeadDeadline
   };
 }
 
-/** The lead email: every field the program lists, no PII in the subject line. */
-export function composeLeadEmail(
+/** How an organization receives its leads (per organization; `secure-link` unless it asked for `inline`). */
+export type LeadDeliveryMode = 'secure-link' | 'inline';
+
+/**
+ * `secure-link`: the email carries no consumer PII, only what locates the lead and its deadlines,
+ * and a signed, expiring link to the lead page. `inline`: everything in the body (SES requires TLS).
+ */
+export type LeadDelivery = { mode: 'inline' } | { mode: 'secure-link'; url: string; expiresOn: string };
+
+export type LeadRow = readonly [label: string, value: string];
+
+/** The lead, as rows: what locates it (no PII) and what identifies and describes the consumer. */
+export function leadRows(
   referral: Referral,
-  organization: Pick<Organization, 'name' | 'type'>,
+  organization: Pick<Organization, 'type'>,
   deadlines: LeadDeadlines,
-  programContact: string,
-  repeatOfReferralId?: string,
-): LeadEmail {
+): { locating: LeadRow[]; consumer: LeadRow[] } {
   const c = referral.consumer;
   const k = referral.case;
   const yesNo = (b: boolean) => (b ? 'Yes' : 'No');
   const determinations =
     k.determinations.length === 0 ? 'None' : k.determinations.map((d) => DETERMINATION_LABELS[d]).join(', ');
-  const rows: [string, string][] = [
-    ['Referral id', referral.referralId],
-    ['Referred on', minnesotaDateOf(new Date(referral.referredAt))],
-    [
-      'Contact the consumer by',
-      `${longDate(deadlines.contactBy)} (within ${CONTACT_WITHIN_BUSINESS_DAYS} business days)`,
+  return {
+    locating: [
+      ['Referral id', referral.referralId],
+      ['Referred on', minnesotaDateOf(new Date(referral.referredAt))],
+      [
+        'Contact the consumer by',
+        `${longDate(deadlines.contactBy)} (within ${CONTACT_WITHIN_BUSINESS_DAYS} business days)`,
+      ],
+      ['Hold an appointment by', `${longDate(deadlines.appointmentBy)} (within two weeks)`],
+      ['County', `${c.countyName} (${c.countyFips})`],
+      ['Assister type', organization.type],
     ],
-    ['Hold an appointment by', `${longDate(deadlines.appointmentBy)} (within two weeks)`],
-    ['Consumer', `${c.firstName} ${c.lastName}`],
-    ['Phone', formatUsPhone(c.phone)],
-    ['Email', c.email ?? 'Not given'],
-    ['Preferred contact method', c.preferredContactMethod],
-    ['Preferred language', c.preferredLanguage ? languageName(c.preferredLanguage) : 'Not stated'],
-    ['County', `${c.countyName} (${c.countyFips})`],
-    ['ZIP code', c.zip ?? 'Not given'],
-    ['Does the consumer have an active account?', yesNo(k.hasActiveAccount)],
-    ['Does the consumer have an active application?', yesNo(k.hasActiveApplication)],
-    ["Household's current determination(s)", determinations],
-    ['Why the consumer is seeking help', `${HELP_REASONS[k.helpReason.category]}: ${k.helpReason.details}`],
-    ['Guidance the consumer was given', k.guidanceGiven],
-    ['Did the consumer consent to have their information sent to an assister?', yesNo(referral.consentToShare)],
-    ['Assister type', organization.type],
-  ];
-  const repeat = repeatOfReferralId
-    ? `This is a repeat referral: the consumer was referred to ${organization.name} before (${repeatOfReferralId}).`
+    consumer: [
+      ['Consumer', `${c.firstName} ${c.lastName}`],
+      ['Phone', formatUsPhone(c.phone)],
+      ['Email', c.email ?? 'Not given'],
+      ['Preferred contact method', c.preferredContactMethod],
+      ['Preferred language', c.preferredLanguage ? languageName(c.preferredLanguage) : 'Not stated'],
+      ['ZIP code', c.zip ?? 'Not given'],
+      ['Does the consumer have an active account?', yesNo(k.hasActiveAccount)],
+      ['Does the consumer have an active application?', yesNo(k.hasActiveApplication)],
+      ["Household's current determination(s)", determinations],
+      ['Why the consumer is seeking help', `${HELP_REASONS[k.helpReason.category]}: ${k.helpReason.details}`],
+      ['Guidance the consumer was given', k.guidanceGiven],
+      ['Did the consumer consent to have their information sent to an assister?', yesNo(referral.consentToShare)],
+    ],
+  };
+}
+
+/** The sentence that tells an organization a lead is a repeat. */
+export function repeatNote(organizationName: string, repeatOfReferralId?: string): string | undefined {
+  return repeatOfReferralId
+    ? `This is a repeat referral: the consumer was referred to ${organizationName} before (${repeatOfReferralId}).`
     : undefined;
-  const subject = `${repeat ? 'Repeat PAL referral' : 'New PAL referral'} ${referral.referralId} — ${c.countyName} County`;
+}
+
+/** The lead email: no PII in the subject line; in `inline` mode every field the program lists. */
+export function composeLeadEmail(
+  referral: Referral,
+  organization: Pick<Organization, 'name' | 'type'>,
+  deadlines: LeadDeadlines,
+  programContact: string,
+  repeatOfReferralId: string | undefined,
+  delivery: LeadDelivery,
+): LeadEmail {
+  const { locating, consumer } = leadRows(referral, organization, deadlines);
+  const rows = delivery.mode === 'inline' ? [...locating.slice(0, 4), ...consumer, ...locating.slice(4)] : locating;
+  const repeat = repeatNote(organization.name, repeatOfReferralId);
+  const subject = `${repeat ? 'Repeat PAL referral' : 'New PAL referral'} ${referral.referralId} — ${referral.consumer.countyName} County`;
   const intro = `MNsure's contact center referred a consumer to ${organization.name} through the Preferred Assister Lead program.`;
+  const link =
+    delivery.mode === 'secure-link'
+      ? `Open the lead (the consumer's contact details and case facts) on MNsure's secure page: ${delivery.url}\nThe link works until ${longDate(delivery.expiresOn)}; each view is recorded.`
+      : undefined;
   const outro = `Questions about this lead, a change to your designated contact, or a pause in accepting leads: reply to this email or write to ${programContact}.`;
 
   const text = [
@@ -86,6 +121,7 @@ export function composeLeadEmail(
     ...(repeat ? ['', repeat] : []),
     '',
     ...rows.map(([k2, v]) => `${k2}: ${v}`),
+    ...(link ? ['', link] : []),
     '',
     outro,
     '',
@@ -94,16 +130,25 @@ export function composeLeadEmail(
     '<!doctype html><html><body style="font-family:Arial,sans-serif">',
     `<p>${escapeHtml(intro)}</p>`,
     repeat ? `<p><strong>${escapeHtml(repeat)}</strong></p>` : '',
+    leadTableHtml(rows),
+    delivery.mode === 'secure-link'
+      ? `<p><a href="${escapeHtml(delivery.url)}">Open the lead on MNsure's secure page</a> (the consumer's contact details and case facts). The link works until ${escapeHtml(longDate(delivery.expiresOn))}; each view is recorded.</p>`
+      : '',
+    `<p>${escapeHtml(outro)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+export function leadTableHtml(rows: readonly LeadRow[]): string {
+  return [
     '<table cellpadding="4" style="border-collapse:collapse">',
     ...rows.map(
       ([k2, v]) =>
         `<tr><th align="left" style="border-bottom:1px solid #ddd">${escapeHtml(k2)}</th><td style="border-bottom:1px solid #ddd">${escapeHtml(v)}</td></tr>`,
     ),
     '</table>',
-    `<p>${escapeHtml(outro)}</p>`,
-    '</body></html>',
   ].join('\n');
-  return { subject, text, html };
 }
 
 export function escapeHtml(s: string): string {
@@ -111,7 +156,7 @@ export function escapeHtml(s: string): string {
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-function longDate(iso: string): string {
+export function longDate(iso: string): string {
   const d = new Date(`${iso}T12:00:00Z`);
   return `${WEEKDAYS[d.getUTCDay()]} ${iso}`;
 }

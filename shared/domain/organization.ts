@@ -40,6 +40,11 @@ export const OrganizationSchema = z.strictObject({
   ]),
   /** Leads per week the organization says it can take; absent means it set no limit. */
   weeklyCapacity: z.number().int().positive().optional(),
+  /**
+   * How leads reach it: `secure-link` (the default: no PII in the mailbox, a signed link to the lead
+   * page) or `inline` (everything in the email body), for organizations that ask for it.
+   */
+  deliveryMode: z.enum(['secure-link', 'inline']).optional(),
 });
 
 export type Organization = z.infer<typeof OrganizationSchema>;

@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * so links point at our API, which checks one of these and only then signs a short-lived URL.
  * Format: base64url(JSON claims) "." base64url(HMAC-SHA256(claims)).
  */
-export type LinkScope = 'report-download' | 'report-upload';
+export type LinkScope = 'report-download' | 'report-upload' | 'lead-view';
 
 export interface LinkClaims {
   readonly scope: LinkScope;

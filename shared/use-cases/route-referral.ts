@@ -3,6 +3,8 @@ import { LeadEmailed, LeadEmailFailed, ReferralRouted, ReferralUnroutable } from
 import { consumerKeys } from '../domain/consumer-key';
 import { NotFoundError, RetryLaterError } from '../domain/errors';
 import { composeLeadEmail, leadDeadlines } from '../domain/lead-email';
+import type { LeadLinkSettings } from './lead-links';
+import { leadLink } from './lead-links';
 import { addDays, dayOfWeek, instantsOfMinnesotaDays, minnesotaDateOf } from '../domain/minnesota-time';
 import type { Referral } from '../domain/referral';
 import type { ReportingCalendar } from '../domain/reporting-calendar';
@@ -31,6 +33,7 @@ export interface RouteReferralDeps {
   readonly policy: RoutingPolicy;
   /** How long a claim on the lead email keeps others from sending it: ≥ EventBridge's 24 h retry window. */
   readonly leadClaimTtlMs: number;
+  readonly leadLinks: LeadLinkSettings;
 }
 
 export type RouteReferralResult =
@@ -95,6 +98,9 @@ export async function routeReferral(deps: RouteReferralDeps, referralId: string)
     leadDeadlines(referral.referredAt, claimedAt),
     deps.programContact,
     decision.repeatOfReferralId,
+    organization.deliveryMode === 'inline'
+      ? { mode: 'inline' }
+      : leadLink(deps.leadLinks, referral, organizationId, claimedAt),
   );
   let messageId: string;
   try {

@@ -1,6 +1,7 @@
 import type { LocalStack } from '../../infra/local/stack';
 import { LOCAL_CREDENTIALS } from '../../infra/local/stack';
 import { documentClient } from '../../shared/adapters/aws-clients';
+import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.adapter';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
 import { clearEmails, postJson, sentEmails, settle, startTestStack } from './support/local-stack';
 import { referralBody } from './support/referrals';
@@ -11,12 +12,19 @@ import { referralBody } from './support/referrals';
  */
 let stack: LocalStack;
 let directory: DynamoAssisterDirectory;
+let audit: DynamoAuditLog;
+
+const decode = (html: string) => html.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
 
 beforeAll(async () => {
   stack = await startTestStack();
   directory = new DynamoAssisterDirectory(
     documentClient(stack.config.routing, LOCAL_CREDENTIALS),
     stack.config.routing.DIRECTORY_TABLE,
+  );
+  audit = new DynamoAuditLog(
+    documentClient(stack.config.leadPage, LOCAL_CREDENTIALS),
+    stack.config.leadPage.AUDIT_TABLE,
   );
 });
 afterAll(() => stack.stop());
@@ -59,25 +67,103 @@ describe('a referral posted by the CRM', () => {
     expect(email!.destination.to).toEqual(['leads@twin-cities-health-navigators.example.org']);
     expect(email!.replyTo).toEqual(['assisterleads@mnsure.example.org']);
     expect(email!.subject).toContain(String(created.body.referralId));
-    expect(email!.subject).not.toMatch(/Avery|Example|555|example\.org/);
     for (const expected of [
-      'Avery Example',
-      '(612) 555-0142',
-      'first.case@example.org',
-      'Does the consumer have an active account?: Yes',
-      'Does the consumer have an active application?: Yes',
-      "Household's current determination(s): Medical Assistance, Qualified Health Plan (QHP)",
-      'Why the consumer is seeking help: Questions about an eligibility determination or a notice: Household got an MA notice',
-      'Guidance the consumer was given: Explained the notice',
-      'Did the consumer consent to have their information sent to an assister?: Yes',
       'Contact the consumer by:',
       'Hold an appointment by:',
-      'Preferred language: Spanish',
       'County: Hennepin (27053)',
+      'Assister type: navigator',
     ]) {
       expect(email!.body.text).toContain(expected);
     }
-    expect(email!.body.html).toContain('<table');
+  });
+
+  it('reaches a secure-link organization without PII in the mailbox; the link shows every field once opened, and the view is recorded', async () => {
+    const body = referralBody({
+      consumer: { firstName: 'Marisol', lastName: 'Ekwueme', phone: '612 555 0143', email: 'marisol.e@example.org' },
+    });
+    const created = await post(body);
+    await settle(stack);
+    const [email] = await sentEmails(stack);
+
+    for (const part of [email!.subject, email!.body.text ?? '', email!.body.html ?? '']) {
+      expect(part).not.toMatch(/Marisol|Ekwueme|555-0143|5550143|marisol\.e|Household got an MA notice/);
+    }
+    const link = /Open the lead .*?: (\S+)/.exec(email!.body.text ?? '')![1]!;
+    const page = await fetch(link);
+    const html = decode(await page.text());
+
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    for (const expected of [
+      'Marisol Ekwueme',
+      '(612) 555-0143',
+      'marisol.e@example.org',
+      'Does the consumer have an active account?',
+      'Does the consumer have an active application?',
+      'Medical Assistance, Qualified Health Plan (QHP)',
+      'Household got an MA notice',
+      'Explained the notice',
+      'Did the consumer consent to have their information sent to an assister?',
+      'Spanish',
+    ]) {
+      expect(html).toContain(expected);
+    }
+    const views = await audit.list(`referral#${String(created.body.referralId)}`);
+    expect(views).toEqual([
+      expect.objectContaining({ action: 'lead-viewed', actor: 'organization:twin-cities-health-navigators' }),
+    ]);
+    expect(JSON.stringify(views)).not.toMatch(/Marisol|Ekwueme|555|marisol/);
+  });
+
+  it("refuses a tampered or another lead's link with a 403 that shows nothing of the lead", async () => {
+    const created = await post(referralBody({ consumer: { firstName: 'Tobiah', lastName: 'Vandersloot' } }));
+    await settle(stack);
+    const [email] = await sentEmails(stack);
+    const link = /Open the lead .*?: (\S+)/.exec(email!.body.text ?? '')![1]!;
+    const other = await post(referralBody());
+    await settle(stack);
+
+    for (const bad of [
+      link.replace(/token=([^.]+)\./, (_m, b: string) => `token=${b.slice(0, -2)}AA.`),
+      link.replace(String(created.body.referralId), String(other.body.referralId)),
+      link.replace(/token=.*/, 'token='),
+    ]) {
+      const res = await fetch(bad);
+      const text = await res.text();
+      expect(res.status).toBe(403);
+      expect(text).not.toMatch(/Tobiah|Vandersloot|twin-cities|555/);
+    }
+    expect(await audit.list(`referral#${String(created.body.referralId)}`)).toEqual([]);
+  });
+
+  it('reaches an organization that asked for inline leads with every field in the email body', async () => {
+    // A QHP-only household in Hennepin goes to a broker; Metro Broker Enrollment Center takes leads inline.
+    const created = await post(
+      referralBody({
+        consumer: { phone: '612 555 0144', email: 'inline.case@example.org' },
+        case: { determinations: ['qhp'] },
+      }),
+    );
+    await settle(stack);
+
+    expect((await status(created.body.referralId)).routing?.organizationId).toBe('metro-broker-enrollment-center');
+    const [email] = await sentEmails(stack);
+    expect(email!.subject).not.toMatch(/Avery|Example|555|example\.org/);
+    for (const expected of [
+      'Avery Example',
+      '(612) 555-0144',
+      'inline.case@example.org',
+      'Does the consumer have an active account?: Yes',
+      'Does the consumer have an active application?: Yes',
+      "Household's current determination(s): Qualified Health Plan (QHP)",
+      'Why the consumer is seeking help: Questions about an eligibility determination or a notice: Household got an MA notice',
+      'Guidance the consumer was given: Explained the notice',
+      'Did the consumer consent to have their information sent to an assister?: Yes',
+      'Preferred language: Spanish',
+    ]) {
+      expect(email!.body.text).toContain(expected);
+    }
+    expect(email!.body.text).not.toContain('Open the lead');
   });
 
   it('answers a retry with the same body with the same referral (200) and sends no second email', async () => {

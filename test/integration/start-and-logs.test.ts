@@ -69,7 +69,9 @@ it('prints the URLs and a curl example, and delivers the sample lead to the SES 
     emails = ((await (await fetch(`${sesUrl}/store`)).json()) as { emails: typeof emails }).emails;
   }
   expect(emails).toHaveLength(1);
-  expect(emails[0]!.body.text).toContain('Philippa Quarrington');
+  expect(emails[0]!.body.text).not.toContain('Philippa');
+  const link = /Open the lead .*?: (\S+)/.exec(emails[0]!.body.text)![1]!;
+  expect(await (await fetch(link)).text()).toContain('Philippa Quarrington');
   const page = await fetch(`${sesUrl}/`);
   expect(page.status).toBe(200);
 });
@@ -80,6 +82,7 @@ it("stops cleanly on Ctrl-C, and its logs never contain the consumer's name, pho
   expect(await exited).toBe(0);
 
   expect(output).toMatch(/"message":"Lead emailed"/);
+  expect(output).toMatch(/"message":"Lead viewed"/);
   expect(output).toMatch(/"message":"Referral refused"/);
   for (const pii of ['Philippa', 'Quarrington', '555-0177', '5550177', 'philippa.q', consumer.email]) {
     expect(output).not.toContain(pii);

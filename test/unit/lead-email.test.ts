@@ -27,7 +27,7 @@ function referral(edit: (b: Body) => void = () => undefined, referredAt = REFERR
 
 function email(r: Referral, repeatOf?: string) {
   const deadlines = leadDeadlines(r.referredAt, new Date(r.referredAt));
-  return composeLeadEmail(r, ORGANIZATION, deadlines, PROGRAM_CONTACT, repeatOf);
+  return composeLeadEmail(r, ORGANIZATION, deadlines, PROGRAM_CONTACT, repeatOf, { mode: 'inline' });
 }
 
 /** The value on the text line whose label matches, e.g. "Phone: (612) 555-0142". */
@@ -239,10 +239,53 @@ describe('leadDeadlines', () => {
       ORGANIZATION,
       leadDeadlines(r.referredAt, new Date('2017-11-15T09:00:00-06:00')),
       PROGRAM_CONTACT,
+      undefined,
+      { mode: 'inline' },
     );
 
     // Assess
     expect(textValue(text, /contact the consumer by/i)).toBe('Friday 2017-11-17 (within 2 business days)');
     expect(textValue(text, /appointment by/i)).toBe('Wednesday 2017-11-29 (within two weeks)');
+  });
+});
+
+describe('composeLeadEmail in secure-link mode (the default)', () => {
+  const r = referral((b) => {
+    b.consumer.firstName = 'Quentin';
+    b.consumer.lastName = 'Zebulon';
+    b.consumer.email = 'quentin.z@example.org';
+    b.consumer.phone = '651-555-0177';
+  });
+  const delivery = {
+    mode: 'secure-link' as const,
+    url: 'https://leads.example.org/leads/ref_x?token=abc.def',
+    expiresOn: '2017-12-06',
+  };
+  const { subject, text, html } = composeLeadEmail(
+    r,
+    ORGANIZATION,
+    leadDeadlines(r.referredAt, new Date(r.referredAt)),
+    PROGRAM_CONTACT,
+    undefined,
+    delivery,
+  );
+
+  it('carries no consumer PII or case facts, in the subject, text or HTML', () => {
+    for (const part of [subject, text, html]) {
+      expect(part).not.toMatch(
+        /Quentin|Zebulon|quentin\.z|555-0177|5550177|55404|Household got an MA notice|Explained the notice/,
+      );
+    }
+  });
+
+  it('carries the referral id, county, assister type, the deadlines and the link', () => {
+    expect(textValue(text, /^referral id$/i)).toBe(r.referralId);
+    expect(textValue(text, /^county$/i)).toBe('Hennepin (27053)');
+    expect(textValue(text, /^assister type$/i)).toBe('navigator');
+    expect(textValue(text, /contact the consumer by/i)).toBe('Tuesday 2017-11-28 (within 2 business days)');
+    expect(textValue(text, /appointment by/i)).toBe('Wednesday 2017-12-06 (within two weeks)');
+    expect(text).toContain(delivery.url);
+    expect(text).toContain('The link works until Wednesday 2017-12-06');
+    expect(html).toContain(`href="${delivery.url}"`);
   });
 });

@@ -1,0 +1,128 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { LocalCredentials } from '../../shared/adapters/aws-clients';
+import { documentClient } from '../../shared/adapters/aws-clients';
+import { atColdStart } from '../../shared/adapters/cold-start';
+import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.adapter';
+import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
+import { DynamoReferralStore } from '../../shared/adapters/dynamo-referral-store.adapter';
+import { createLogger } from '../../shared/adapters/logger';
+import { withSecrets } from '../../shared/adapters/secrets';
+import type { LeadPageConfig } from '../../shared/config';
+import { LeadPageConfigSchema, loadConfig } from '../../shared/config';
+import { escapeHtml, leadDeadlines, leadRows, leadTableHtml, repeatNote } from '../../shared/domain/lead-email';
+import { checkLinkToken, deriveKey } from '../../shared/domain/signed-link';
+import type { AssisterDirectory } from '../../shared/ports/assister-directory.port';
+import type { AuditLog } from '../../shared/ports/audit-log.port';
+import type { Log } from '../../shared/ports/logger.port';
+import type { ReferralStore } from '../../shared/ports/referral-store.port';
+
+export interface LeadPageDeps {
+  readonly referrals: Pick<ReferralStore, 'get'>;
+  readonly directory: Pick<AssisterDirectory, 'get'>;
+  readonly audit: AuditLog;
+  readonly signingSecret: Buffer;
+  readonly programContact: string;
+  readonly log: Log;
+  readonly clock: () => Date;
+}
+
+export function buildLeadPageDeps(config: LeadPageConfig, credentials?: LocalCredentials): LeadPageDeps {
+  const doc = documentClient(config, credentials);
+  return {
+    referrals: new DynamoReferralStore(doc, config.REFERRALS_TABLE),
+    directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
+    audit: new DynamoAuditLog(doc, config.AUDIT_TABLE),
+    signingSecret: Buffer.from(config.SIGNING_SECRET, 'utf8'),
+    programContact: config.PROGRAM_CONTACT,
+    log: createLogger('lead-page'),
+    clock: () => new Date(),
+  };
+}
+
+/**
+ * GET /leads/{referralId}?token=…: the secure lead page. The token opens one lead, for the
+ * organization it was sent to, until it expires; each view is recorded (when, which lead, which
+ * organization — no PII). A lead reassigned since is no longer shown to the first organization.
+ */
+export function createLeadPageHandler(deps: LeadPageDeps) {
+  return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+    const match = /^\/leads\/(ref_[a-z2-7]{26})\/?$/.exec(event.path);
+    if (!match || event.httpMethod !== 'GET') return page(404, 'Not found', ['There is no page at this address.']);
+    const referralId = match[1]!;
+    const now = deps.clock();
+    const check = checkLinkToken(
+      event.queryStringParameters?.token,
+      { scope: 'lead-view', subject: referralId },
+      deriveKey(deps.signingSecret, 'lead-page'),
+      now,
+    );
+    const referral = check.ok ? await deps.referrals.get(referralId) : undefined;
+    const organizationId = referral?.routing?.organizationId;
+    if (!check.ok || !referral || organizationId !== check.claims.organizationId) {
+      deps.log.warn('Lead link refused', { reason: check.ok ? 'not-this-organization' : check.reason });
+      return page(403, 'This link cannot be used', [
+        check.ok || check.reason !== 'expired'
+          ? 'This link is not valid. Use the link in the lead email from MNsure.'
+          : 'This link has expired.',
+        `To see this lead, write to ${deps.programContact} with the referral id from the email.`,
+      ]);
+    }
+    const organization = await deps.directory.get(organizationId);
+    const sentAt = new Date(referral.lead?.emailedAt ?? referral.lead?.claimedAt ?? referral.referredAt);
+    const { locating, consumer } = leadRows(
+      referral,
+      { type: referral.assisterType },
+      leadDeadlines(referral.referredAt, sentAt),
+    );
+    await deps.audit.record({
+      subject: `referral#${referralId}`,
+      at: now.toISOString(),
+      action: 'lead-viewed',
+      actor: `organization:${organizationId}`,
+    });
+    deps.log.info('Lead viewed', { referralId, organizationId });
+    const repeat = repeatNote(organization?.name ?? organizationId, referral.routing?.repeatOfReferralId);
+    return page(
+      200,
+      `PAL referral ${referralId}`,
+      [
+        `MNsure's contact center referred this consumer to ${organization?.name ?? organizationId} through the Preferred Assister Lead program.`,
+        ...(repeat ? [repeat] : []),
+      ],
+      `${leadTableHtml([...locating.slice(0, 4), ...consumer, ...locating.slice(4)])}
+<p>${escapeHtml(`Questions about this lead: ${deps.programContact}. This page is not stored in your browser; open the link again to see it.`)}</p>`,
+    );
+  };
+}
+
+function page(statusCode: number, title: string, paragraphs: string[], extra = ''): APIGatewayProxyResult {
+  const body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(title)} — MNsure PAL</title>
+<style>body{font-family:Arial,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}th{text-align:left;vertical-align:top}</style></head>
+<body><h1>${escapeHtml(title)}</h1>
+${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${extra}
+</body></html>`;
+  return {
+    statusCode,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      // Consumer PII: never cached, never framed, never sent on as a referrer.
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    },
+    body,
+  };
+}
+
+const ready = atColdStart(async () =>
+  createLeadPageHandler(
+    buildLeadPageDeps(loadConfig(LeadPageConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET']))),
+  ),
+);
+
+export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => (await ready())(event);
