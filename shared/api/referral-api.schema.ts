@@ -42,7 +42,9 @@ const CandidateSchema = z.object({
   weeklyCapacity: z.number().optional(),
   load: z.number(),
   lastAssignedAt: z.string().optional(),
-  excludedBecause: z.enum(['wrong-type', 'suspended', 'over-capacity', 'does-not-serve-county']).optional(),
+  excludedBecause: z
+    .enum(['wrong-type', 'suspended', 'contact-failing', 'over-capacity', 'does-not-serve-county'])
+    .optional(),
 });
 
 export const ReferralStatusViewSchema = z.object({

@@ -45,6 +45,24 @@ export const OrganizationSchema = z.strictObject({
    * page) or `inline` (everything in the email body), for organizations that ask for it.
    */
   deliveryMode: z.enum(['secure-link', 'inline']).optional(),
+  /**
+   * Whether the designated lead contact works: an SES bounce or complaint marks it failing (no new
+   * leads go there) until ops change or confirm it. Absent means no problem is known.
+   */
+  leadContactStatus: z
+    .discriminatedUnion('state', [
+      z.strictObject({ state: z.literal('ok') }),
+      z.strictObject({
+        state: z.literal('failing'),
+        since: z.iso.datetime({ offset: true }),
+        reason: z.enum(['bounce', 'complaint']),
+      }),
+    ])
+    .optional(),
+  /** When the organization last confirmed its lead contact (every 90 days it is asked again). */
+  leadContactConfirmedAt: z.iso.datetime({ offset: true }).optional(),
+  /** When the last "confirm your lead contact" email was sent. */
+  leadContactConfirmationSentAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type Organization = z.infer<typeof OrganizationSchema>;

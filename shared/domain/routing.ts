@@ -37,7 +37,7 @@ export interface RoutingPolicy {
 
 export const DEFAULT_ROUTING_POLICY: RoutingPolicy = { defaultWeeklyCapacity: 20, repeatWindowDays: 30 };
 
-export type Exclusion = 'wrong-type' | 'suspended' | 'over-capacity' | 'does-not-serve-county';
+export type Exclusion = 'wrong-type' | 'suspended' | 'contact-failing' | 'over-capacity' | 'does-not-serve-county';
 export type Tier = 'county' | 'statewide';
 
 export interface CandidateEvaluation {
@@ -151,9 +151,11 @@ function evaluate(
         ? 'does-not-serve-county'
         : org.status.state !== 'active'
           ? 'suspended'
-          : org.weeklyCapacity !== undefined && leadsThisWeek >= org.weeklyCapacity
-            ? 'over-capacity'
-            : undefined;
+          : org.leadContactStatus?.state === 'failing'
+            ? 'contact-failing'
+            : org.weeklyCapacity !== undefined && leadsThisWeek >= org.weeklyCapacity
+              ? 'over-capacity'
+              : undefined;
   return {
     organizationId: org.organizationId,
     tier: org.coverage.kind === 'statewide' ? 'statewide' : 'county',

@@ -17,6 +17,7 @@ interface OrgOptions {
   readonly counties?: string[] | 'statewide';
   readonly languages?: LanguageCode[];
   readonly suspended?: boolean;
+  readonly contactFailing?: boolean;
   readonly weeklyCapacity?: number;
 }
 
@@ -36,6 +37,9 @@ function org(organizationId: string, options: OrgOptions = {}): Organization {
       ? { state: 'suspended', reason: 'Staff vacancy', since: '2026-11-02T15:00:00.000Z' }
       : { state: 'active' },
     ...(options.weeklyCapacity !== undefined && { weeklyCapacity: options.weeklyCapacity }),
+    ...(options.contactFailing && {
+      leadContactStatus: { state: 'failing', since: '2026-11-20T15:00:00.000Z', reason: 'bounce' },
+    }),
   });
 }
 
@@ -91,6 +95,7 @@ describe('decideRouting: county before statewide', () => {
 
   it.each<[string, OrgOptions, LoadOptions, Exclusion]>([
     ['suspended', { suspended: true }, {}, 'suspended'],
+    ['failing at its lead contact (bounced)', { contactFailing: true }, {}, 'contact-failing'],
     ['over its weekly capacity', { weeklyCapacity: 10 }, { week: 10 }, 'over-capacity'],
   ])('falls back to a statewide organization when the only county organization is %s', (_c, options, load, why) => {
     // Prepare
