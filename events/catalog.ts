@@ -1,21 +1,33 @@
-import { LeadEmailed, LeadEmailFailed, ReferralCreated, ReferralRouted, ReferralUnroutable } from './referral-events';
+import { LeadContactFailing, LeadContactUnconfirmed } from './contact-events';
+import {
+  LeadEmailed,
+  LeadEmailFailed,
+  ReferralCreated,
+  ReferralReassigned,
+  ReferralRouted,
+  ReferralUnroutable,
+} from './referral-events';
 import { ReportAccepted, ReportOverdue, ReportReceived, ReportSent } from './report-events';
 
 export { EVENT_SOURCE } from './envelope';
+export * from './contact-events';
 export * from './referral-events';
 export * from './report-events';
 
 /** Every event in the catalog, with the sample file that documents it and doubles as a fixture. */
 export const EVENT_CATALOG = [
   { event: ReferralCreated, sample: 'referral-created.v1.json', producer: 'intake-api, republish-referrals' },
-  { event: ReferralRouted, sample: 'referral-routed.v1.json', producer: 'route-referral' },
+  { event: ReferralRouted, sample: 'referral-routed.v1.json', producer: 'route-referral, ses-feedback' },
   { event: ReferralUnroutable, sample: 'referral-unroutable.v1.json', producer: 'route-referral' },
-  { event: LeadEmailed, sample: 'lead-emailed.v1.json', producer: 'route-referral' },
-  { event: LeadEmailFailed, sample: 'lead-email-failed.v1.json', producer: 'route-referral' },
+  { event: LeadEmailed, sample: 'lead-emailed.v1.json', producer: 'route-referral, ses-feedback' },
+  { event: LeadEmailFailed, sample: 'lead-email-failed.v1.json', producer: 'route-referral, ses-feedback' },
+  { event: ReferralReassigned, sample: 'referral-reassigned.v1.json', producer: 'admin-api, ses-feedback' },
   { event: ReportSent, sample: 'report-sent.v1.json', producer: 'report-send' },
   { event: ReportReceived, sample: 'report-received.v1.json', producer: 'report-ingest' },
   { event: ReportAccepted, sample: 'report-accepted.v1.json', producer: 'report-ingest' },
   { event: ReportOverdue, sample: 'report-overdue.v1.json', producer: 'report-due' },
+  { event: LeadContactFailing, sample: 'lead-contact-failing.v1.json', producer: 'ses-feedback' },
+  { event: LeadContactUnconfirmed, sample: 'lead-contact-unconfirmed.v1.json', producer: 'contact-confirmations' },
 ] as const;
 
 export type CatalogEvent = (typeof EVENT_CATALOG)[number]['event'];

@@ -72,3 +72,16 @@ export const LeadEmailFailed = defineEvent(
     retryable: z.boolean(),
   }),
 );
+
+export const ReferralReassigned = defineEvent(
+  'Referral Reassigned',
+  1,
+  z.strictObject({
+    referralId: ReferralId,
+    /** Absent when an unroutable referral was assigned by ops. */
+    fromOrganizationId: OrganizationId.optional(),
+    toOrganizationId: OrganizationId,
+    /** An IAM principal, a CLI user, or ses-bounce: never a consumer's detail. */
+    actor: z.string().min(1),
+  }),
+);

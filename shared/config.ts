@@ -96,6 +96,53 @@ export const ReportsConfigSchema = z.object({
 });
 export type ReportsConfig = z.infer<typeof ReportsConfigSchema>;
 
+/** The admin API and the pal CLI: ops' tools reach every flow, so they carry both configurations. */
+export const AdminConfigSchema = RoutingConfigSchema.extend(ReportsConfigSchema.shape).extend({
+  AUDIT_TABLE: name,
+});
+export type AdminConfig = z.infer<typeof AdminConfigSchema>;
+
+/** ses-feedback: marks a bouncing lead contact failing and re-routes its lead (routing's needs, and the audit). */
+export const MailFeedbackConfigSchema = RoutingConfigSchema.extend({
+  AUDIT_TABLE: name,
+});
+export type MailFeedbackConfig = z.infer<typeof MailFeedbackConfigSchema>;
+
+/** contact-confirmations: the daily "confirm your lead contact" emails and the unconfirmed flags. */
+export const ContactConfirmationsConfigSchema = z.object({
+  ...Common,
+  DIRECTORY_TABLE: name,
+  AUDIT_TABLE: name,
+  EVENT_BUS_NAME: name,
+  /** Sent from the lead sender, through the same configuration set: a contact that gets this gets leads. */
+  LEAD_SENDER: z.email(),
+  PROGRAM_CONTACT: z.email(),
+  /** Signs confirmation links; 32+ characters (on AWS read from the secret named by SIGNING_SECRET_ARN). */
+  SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** Base URL of the public links API, as organizations reach it. */
+  PUBLIC_API_URL: z.url(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('PalReferrals'),
+  /** An organization confirmed or asked within this many days is not asked again. */
+  CONTACT_CONFIRM_EVERY_DAYS: positiveInt(90),
+  /** How long a confirmation link works. */
+  CONTACT_CONFIRM_LINK_DAYS: positiveInt(14),
+  /** Asked more than this many days ago and unconfirmed: flagged to ops. */
+  CONTACT_UNCONFIRMED_AFTER_DAYS: positiveInt(14),
+});
+export type ContactConfirmationsConfig = z.infer<typeof ContactConfirmationsConfigSchema>;
+
+/** contact-confirm: the public page a confirmation link opens. */
+export const ContactConfirmPageConfigSchema = z.object({
+  ...Common,
+  DIRECTORY_TABLE: name,
+  AUDIT_TABLE: name,
+  PROGRAM_CONTACT: z.email(),
+  /** Checks confirmation links; 32+ characters (on AWS read from the secret named by SIGNING_SECRET_ARN). */
+  SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+});
+export type ContactConfirmPageConfig = z.infer<typeof ContactConfirmPageConfigSchema>;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration: ${problems.join('; ')}`);

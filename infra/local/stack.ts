@@ -6,12 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, EventBridgeEvent } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import demoDirectory from '../../config/demo-directory.json';
 import { ReferralCreated } from '../../events/catalog';
+import { buildContactConfirmPageDeps, createContactConfirmHandler } from '../../functions/contact-confirm/handler';
+import {
+  buildContactConfirmationsDeps,
+  createContactConfirmationsHandler,
+} from '../../functions/contact-confirmations/handler';
+import { createAdminApiHandler } from '../../functions/admin-api/handler';
 import { buildIntakeApiDeps, createIntakeApiHandler } from '../../functions/intake-api/handler';
 import { buildLeadPageDeps, createLeadPageHandler } from '../../functions/lead-page/handler';
 import { createReportDueHandler } from '../../functions/report-due/handler';
@@ -20,14 +26,25 @@ import { createReportLinksHandler } from '../../functions/report-links/handler';
 import { createReportSendHandler } from '../../functions/report-send/handler';
 import { buildRepublishDeps, createRepublishHandler } from '../../functions/republish-referrals/handler';
 import { buildRouteReferralDeps, createRouteReferralHandler } from '../../functions/route-referral/handler';
+import { buildMailFeedbackDeps, createSesFeedbackHandler } from '../../functions/ses-feedback/handler';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient } from '../../shared/adapters/aws-clients';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
 import type { TableRole } from '../../shared/adapters/dynamo-tables';
 import { TABLE_DEFINITIONS } from '../../shared/adapters/dynamo-tables';
+import { buildAdminDeps } from '../../shared/adapters/admin-deps';
 import { buildReportDeps } from '../../shared/adapters/report-deps';
-import type { IntakeConfig, LeadPageConfig, ReportsConfig, RepublishConfig, RoutingConfig } from '../../shared/config';
+import { resumeDueOrganizations } from '../../shared/use-cases/admin/directory-admin';
+import type {
+  AdminConfig,
+  IntakeConfig,
+  LeadPageConfig,
+  ReportsConfig,
+  RepublishConfig,
+  RoutingConfig,
+} from '../../shared/config';
 import {
+  AdminConfigSchema,
   IntakeConfigSchema,
   LeadPageConfigSchema,
   loadConfig,
@@ -35,8 +52,15 @@ import {
   RepublishConfigSchema,
   RoutingConfigSchema,
 } from '../../shared/config';
+import {
+  ContactConfirmationsConfigSchema,
+  ContactConfirmPageConfigSchema,
+  MailFeedbackConfigSchema,
+} from '../../shared/config';
+import { SES_FEEDBACK_DETAIL_TYPES, SES_SOURCE } from '../../shared/domain/mail-feedback';
 import { OrganizationSchema } from '../../shared/domain/organization';
 import type { DueResult } from '../../shared/use-cases/check-due-reports';
+import type { ContactConfirmationsResult } from '../../shared/use-cases/contact-confirmations';
 import type { SheetResult } from '../../shared/use-cases/ingest-report';
 import type { SendReportsResult } from '../../shared/use-cases/send-reports';
 import { ApiRouter } from './api-router';
@@ -82,10 +106,17 @@ export interface LocalStack {
     republish: RepublishConfig;
     reports: ReportsConfig;
     leadPage: LeadPageConfig;
+    admin: AdminConfig;
   };
   readonly sweep: () => Promise<unknown>;
   readonly sendReports: (date?: string) => Promise<SendReportsResult>;
   readonly checkDueReports: (date?: string) => Promise<DueResult>;
+  /** The daily lead contact job: confirmation requests due that day, unconfirmed contacts flagged. */
+  readonly checkContactConfirmations: (date?: string) => Promise<ContactConfirmationsResult>;
+  /** The daily auto-resume of suspended organizations whose resume date has come. */
+  readonly resumeOrganizations: (date: string) => Promise<string[]>;
+  /** The admin API's key on this stack (the x-pal-admin-key header). */
+  readonly adminKey: string;
   /** Ingest results, in the order files arrived (what the bus's ingest target returned). */
   readonly ingested: SheetResult[][];
   stop(): Promise<void>;
@@ -176,6 +207,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const config = {
       leadPage: loadConfig(LeadPageConfigSchema, env),
+      admin: loadConfig(AdminConfigSchema, env),
       intake: loadConfig(IntakeConfigSchema, env),
       routing: loadConfig(RoutingConfigSchema, env),
       republish: loadConfig(RepublishConfigSchema, env),
@@ -184,7 +216,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     await createTables(dynamoUrl);
     await createBucket(s3Url);
-    if (options.seedDemoDirectory) await seedDemoDirectory(config.routing);
+    if (options.seedDemoDirectory) await seedDemoDirectory(config.routing, options.clock?.() ?? new Date());
 
     // Intake and routing.
     const clock = options.clock ?? (() => new Date());
@@ -204,6 +236,48 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Reporting: links API, the daily jobs, and ingest fed by S3 events as EventBridge would.
     const reportDeps = (service: string) => ({ ...buildReportDeps(config.reports, service, LOCAL_CREDENTIALS), clock });
     router.add('/reports', createReportLinksHandler(reportDeps('report-links')));
+
+    // Ops: the admin API (IAM on AWS; here an admin key, kept in the data folder) and the auto-resume job.
+    const adminKey = localSecret(dataDir, 'admin-key');
+    const adminDeps = { ...buildAdminDeps(config.admin, 'admin-api', LOCAL_CREDENTIALS), clock };
+    const admin = createAdminApiHandler(adminDeps);
+    // The ops page, read-only and without PII, open on this machine without the key.
+    router.add('/ops', async (event) =>
+      event.httpMethod === 'GET'
+        ? admin({
+            ...event,
+            path: '/admin/ops',
+            requestContext: {
+              ...event.requestContext,
+              identity: { ...event.requestContext.identity, userArn: 'local-ops-page' },
+            },
+          })
+        : { statusCode: 405, headers: { Allow: 'GET' }, body: '' },
+    );
+    router.add('/admin', async (event) =>
+      headerOf(event, 'x-pal-admin-key') === adminKey
+        ? admin({
+            ...event,
+            requestContext: {
+              ...event.requestContext,
+              identity: { ...event.requestContext.identity, userArn: 'local-admin' },
+            },
+          })
+        : {
+            statusCode: 403,
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              error: 'forbidden',
+              issues: [
+                {
+                  field: 'x-pal-admin-key',
+                  rule: 'admin-key',
+                  message: 'must be the local admin key (.local/admin-key)',
+                },
+              ],
+            }),
+          },
+    );
     const send = createReportSendHandler(reportDeps('report-send'));
     const due = createReportDueHandler(reportDeps('report-due'));
     const ingest = createReportIngestHandler(reportDeps('report-ingest'));
@@ -234,11 +308,37 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }
       },
     );
+    // Lead contacts: SES feedback from the bus (the SES stand-in never bounces: tests put SES's
+    // events on the bus themselves), the confirmation page, and the daily confirmation job.
+    const sesFeedback = createSesFeedbackHandler({
+      ...buildMailFeedbackDeps(loadConfig(MailFeedbackConfigSchema, env), LOCAL_CREDENTIALS),
+      clock,
+    });
+    bus.addRule({
+      name: 'ses-feedback',
+      detailTypes: SES_FEEDBACK_DETAIL_TYPES,
+      matches: (e) => e.source === SES_SOURCE,
+      target: sesFeedback,
+    });
+    router.add(
+      '/contacts',
+      createContactConfirmHandler({
+        ...buildContactConfirmPageDeps(loadConfig(ContactConfirmPageConfigSchema, env), LOCAL_CREDENTIALS),
+        clock,
+      }),
+    );
+    const confirmations = createContactConfirmationsHandler({
+      ...buildContactConfirmationsDeps(loadConfig(ContactConfirmationsConfigSchema, env), LOCAL_CREDENTIALS),
+      clock,
+    });
+
     if (options.dailyJobs) {
       const jobs = new DailyJobs(
         [
+          { name: 'contact-confirmations', at: '06:30', run: (date) => confirmations({ date }) },
           { name: 'report-send', at: '07:00', run: (date) => send({ date }) },
           { name: 'report-due', at: '07:15', run: (date) => due({ date }) },
+          { name: 'resume-organizations', at: '00:05', run: (date) => resumeDueOrganizations(adminDeps, date) },
         ],
         clock,
       );
@@ -268,6 +368,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sweep,
       sendReports: (date) => send(date ? { date } : {}),
       checkDueReports: (date) => due(date ? { date } : {}),
+      checkContactConfirmations: (date) => confirmations(date ? { date } : {}),
+      resumeOrganizations: (date) => resumeDueOrganizations(adminDeps, date),
+      adminKey,
       ingested,
       stop: async () => {
         // Let deliveries in flight finish first: dynalite throws, uncaught, at a request after it closed.
@@ -279,6 +382,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await closeAll(closers);
     throw error;
   }
+}
+
+function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
+  return Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
 }
 
 function isReturnKey(event: EventBridgeEvent<string, unknown>): boolean {
@@ -304,11 +411,17 @@ async function createBucket(endpoint: string): Promise<void> {
   client.destroy();
 }
 
-/** Loads the fictional demo organizations into an empty directory (never over an edited one). */
-async function seedDemoDirectory(config: RoutingConfig): Promise<void> {
+/**
+ * Loads the fictional demo organizations into an empty directory (never over an edited one), their
+ * lead contacts confirmed as they are loaded: a fresh `npm start` does not email every one of them a
+ * "confirm your lead contact" request over the demo lead (they are asked 90 days on).
+ */
+async function seedDemoDirectory(config: RoutingConfig, loadedAt: Date): Promise<void> {
   const directory = new DynamoAssisterDirectory(documentClient(config, LOCAL_CREDENTIALS), config.DIRECTORY_TABLE);
   if ((await directory.list()).length > 0) return;
-  for (const org of demoDirectory.organizations) await directory.put(OrganizationSchema.parse(org));
+  for (const org of demoDirectory.organizations) {
+    await directory.put(OrganizationSchema.parse({ ...org, leadContactConfirmedAt: loadedAt.toISOString() }));
+  }
 }
 
 /** A random key per data folder, kept there so hashes and signed links survive restarts. */

@@ -31,6 +31,8 @@ async function main(): Promise<void> {
       '',
       `  Intake API        ${stack.apiUrl}   (POST /referrals, GET /referrals/{id}, GET /openapi.json)`,
       `  Sent email (SES)  ${stack.sesUrl}/`,
+      `  Ops page          ${stack.apiUrl}/ops   (coverage map, overdue reports, unroutable referrals, performance)`,
+      `  Admin API         ${stack.apiUrl}/admin/…   (header x-pal-admin-key: see .local/admin-key; or npm run pal)`,
       `  DynamoDB          ${stack.dynamoUrl}   (dynalite)`,
       `  S3                ${stack.s3Url}   (s3rver)`,
       '',

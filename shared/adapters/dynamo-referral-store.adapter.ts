@@ -8,11 +8,33 @@ import type {
   ReferralStatus,
   StoredRoutingDecision,
 } from '../domain/referral';
-import type { AssignmentLedger, CreateResult, ReferralStore, ReportReferrals } from '../ports/referral-store.port';
+import type {
+  AssignmentLedger,
+  CreateResult,
+  ReferralStore,
+  ReferralSummary,
+  ReportReferrals,
+} from '../ports/referral-store.port';
+import { addDays, minnesotaDateOf } from '../domain/minnesota-time';
 import { PUBLISH_PENDING, REFERRALS_INDEX } from './dynamo-tables';
 
 /** Index attributes that live on the item but are not part of the referral. */
-const INTERNAL_ATTRIBUTES = ['publishPending', 'assignedOrganizationId'] as const;
+const INTERNAL_ATTRIBUTES = [
+  'publishPending',
+  'assignedOrganizationId',
+  'referredOn',
+  'countyFips',
+  'preferredLanguage',
+] as const;
+
+/** Top-level copies for the byDay index (which can project only top-level, non-PII attributes). */
+function dayIndexAttributes(referral: Referral) {
+  return {
+    referredOn: minnesotaDateOf(new Date(referral.referredAt)),
+    countyFips: referral.consumer.countyFips,
+    ...(referral.consumer.preferredLanguage && { preferredLanguage: referral.consumer.preferredLanguage }),
+  };
+}
 
 export class DynamoReferralStore implements ReferralStore, AssignmentLedger, ReportReferrals {
   constructor(
@@ -25,7 +47,7 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger, Rep
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...referral, publishPending: PUBLISH_PENDING },
+          Item: { ...referral, publishPending: PUBLISH_PENDING, ...dayIndexAttributes(referral) },
           ConditionExpression: 'attribute_not_exists(referralId)',
         }),
       );
@@ -129,6 +151,73 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger, Rep
 
   async markLeadInDoubt(referralId: string): Promise<void> {
     await this.setLeadState(referralId, 'in-doubt', 'email-failed', {});
+  }
+
+  async reassign(
+    referralId: string,
+    fromOrganizationId: string | undefined,
+    decision: StoredRoutingDecision,
+  ): Promise<Referral | undefined> {
+    const current = await this.get(referralId);
+    if (!current) return undefined;
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { referralId },
+          UpdateExpression: `SET routing = :d, assignedOrganizationId = :o, #status = :routed${
+            current.lead ? ', previousLeads = list_append(if_not_exists(previousLeads, :none), :lead) REMOVE #lead' : ''
+          }`,
+          ConditionExpression:
+            fromOrganizationId === undefined
+              ? 'attribute_not_exists(assignedOrganizationId)'
+              : 'assignedOrganizationId = :from',
+          ExpressionAttributeNames: { '#status': 'status', ...(current.lead && { '#lead': 'lead' }) },
+          ExpressionAttributeValues: {
+            ':d': decision,
+            ':o': decision.organizationId,
+            ':routed': 'routed',
+            ...(fromOrganizationId !== undefined && { ':from': fromOrganizationId }),
+            ...(current.lead && { ':none': [], ':lead': [current.lead] }),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toReferral(out.Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every referral made on the Minnesota days [fromDay, toDay] (one index query a day). */
+  async *referredBetween(fromDay: string, toDay: string): AsyncIterable<ReferralSummary> {
+    for (let day = fromDay; day <= toDay; day = addDays(day, 1)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out: QueryCommandOutput = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: REFERRALS_INDEX.byDay,
+            KeyConditionExpression: 'referredOn = :d',
+            ExpressionAttributeValues: { ':d': day },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const i of out.Items ?? []) {
+          yield {
+            referralId: String(i.referralId),
+            referredAt: String(i.referredAt),
+            countyFips: String(i.countyFips),
+            assisterType: i.assisterType as ReferralSummary['assisterType'],
+            ...(i.preferredLanguage !== undefined && { preferredLanguage: String(i.preferredLanguage) }),
+            status: i.status as ReferralStatus,
+            ...(i.assignedOrganizationId !== undefined && { organizationId: String(i.assignedOrganizationId) }),
+          };
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
   }
 
   async countAssigned(organizationId: string, referredFrom: string, referredTo: string): Promise<number> {

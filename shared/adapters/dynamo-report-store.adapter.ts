@@ -80,6 +80,25 @@ export class DynamoReportStore implements ReportStore {
     return reports;
   }
 
+  async listForWindow(windowId: string): Promise<Report[]> {
+    const reports: Report[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: REPORTS_INDEX.byWindow,
+          KeyConditionExpression: 'windowId = :w',
+          ExpressionAttributeValues: { ':w': windowId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) reports.push(toReport(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return reports;
+  }
+
   async markReminded(reportId: string, remindedAt: string): Promise<boolean> {
     return this.conditionalUpdate({
       Key: { reportId },

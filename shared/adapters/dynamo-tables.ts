@@ -9,11 +9,15 @@ export const REFERRALS_INDEX = {
   byOrganization: 'byOrganization',
   /** The sweeper: referrals whose `Referral Created` is not yet published (sparse). */
   unpublished: 'unpublished',
+  /** Coverage and ops: every referral of a Minnesota day, routed or not. */
+  byDay: 'byDay',
 } as const;
 
 export const REPORTS_INDEX = {
   /** Pattern 4: reports not complete, by due date (sparse: complete reports leave it). */
   open: 'open',
+  /** Performance: every report of a reporting window. */
+  byWindow: 'byWindow',
 } as const;
 
 /** Value of the sparse `openFlag` attribute while a report is not complete. */
@@ -38,6 +42,7 @@ export const TABLE_DEFINITIONS: Record<TableRole, Omit<CreateTableCommandInput, 
       { AttributeName: 'referredAt', AttributeType: 'S' },
       { AttributeName: 'publishPending', AttributeType: 'S' },
       { AttributeName: 'receivedAt', AttributeType: 'S' },
+      { AttributeName: 'referredOn', AttributeType: 'S' },
     ],
     KeySchema: [{ AttributeName: 'referralId', KeyType: 'HASH' }],
     GlobalSecondaryIndexes: [
@@ -56,6 +61,18 @@ export const TABLE_DEFINITIONS: Record<TableRole, Omit<CreateTableCommandInput, 
           { AttributeName: 'receivedAt', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: REFERRALS_INDEX.byDay,
+        KeySchema: [
+          { AttributeName: 'referredOn', KeyType: 'HASH' },
+          { AttributeName: 'referredAt', KeyType: 'RANGE' },
+        ],
+        // Only what coverage and the ops page count: no consumer PII in this index.
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['countyFips', 'assisterType', 'preferredLanguage', 'status', 'assignedOrganizationId'],
+        },
       },
     ],
   },
@@ -104,6 +121,8 @@ export const TABLE_DEFINITIONS: Record<TableRole, Omit<CreateTableCommandInput, 
       { AttributeName: 'reportId', AttributeType: 'S' },
       { AttributeName: 'openFlag', AttributeType: 'S' },
       { AttributeName: 'dueDate', AttributeType: 'S' },
+      { AttributeName: 'windowId', AttributeType: 'S' },
+      { AttributeName: 'organizationId', AttributeType: 'S' },
     ],
     KeySchema: [{ AttributeName: 'reportId', KeyType: 'HASH' }],
     GlobalSecondaryIndexes: [
@@ -112,6 +131,14 @@ export const TABLE_DEFINITIONS: Record<TableRole, Omit<CreateTableCommandInput, 
         KeySchema: [
           { AttributeName: 'openFlag', KeyType: 'HASH' },
           { AttributeName: 'dueDate', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: REPORTS_INDEX.byWindow,
+        KeySchema: [
+          { AttributeName: 'windowId', KeyType: 'HASH' },
+          { AttributeName: 'organizationId', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
       },

@@ -37,6 +37,7 @@ export class SesMailer implements Mailer {
         Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
       },
       ...(this.options.configurationSetName && { ConfigurationSetName: this.options.configurationSetName }),
+      ...(email.tags && { Tags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })) }),
     });
     for (let attempt = 1; ; attempt++) {
       try {

@@ -14,3 +14,14 @@ export class RetryLaterError extends PalError {}
 
 /** The thing named does not exist. */
 export class NotFoundError extends PalError {}
+
+/** A request that breaks a program rule: the admin API answers 422 naming the field and the rule. */
+export class RuleViolation extends PalError {
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

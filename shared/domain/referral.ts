@@ -12,7 +12,13 @@ import type { FieldIssue } from './validation';
 import { toFieldIssues } from './validation';
 
 /** The routing decision as stored on the referral: when, and in which reporting window. */
-export type StoredRoutingDecision = RoutingDecision & { readonly decidedAt: string; readonly windowId?: string };
+export type StoredRoutingDecision = RoutingDecision & {
+  readonly decidedAt: string;
+  readonly windowId?: string;
+  /** Set when ops or a bounce moved the referral: from which organization, by whom, why. */
+  readonly reassignedFrom?: string;
+  readonly reassignedBy?: string;
+};
 
 export type ReferralStatus = 'received' | 'routed' | 'unroutable' | 'emailed' | 'email-failed';
 
@@ -84,6 +90,8 @@ export interface Referral {
   readonly publishedAt?: string;
   readonly routing?: StoredRoutingDecision;
   readonly lead?: LeadDelivery;
+  /** Leads emailed to organizations the referral was later taken from (reassignment, bounce). */
+  readonly previousLeads?: readonly LeadDelivery[];
   /** What the organization reported in its Preferred Assister Report. */
   readonly outcome?: RecordedOutcome;
 }

@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * so links point at our API, which checks one of these and only then signs a short-lived URL.
  * Format: base64url(JSON claims) "." base64url(HMAC-SHA256(claims)).
  */
-export type LinkScope = 'report-download' | 'report-upload' | 'lead-view';
+export type LinkScope = 'report-download' | 'report-upload' | 'lead-view' | 'contact-confirm';
 
 export interface LinkClaims {
   readonly scope: LinkScope;
@@ -56,6 +56,9 @@ function mac(body: string, secret: Buffer): string {
 }
 
 /** A key for one purpose, derived from the signing secret, so a link token can never pass as a sheet signature. */
-export function deriveKey(secret: Buffer, purpose: 'link-token' | 'report-identity' | 'lead-page'): Buffer {
+export function deriveKey(
+  secret: Buffer,
+  purpose: 'link-token' | 'report-identity' | 'lead-page' | 'contact-confirm',
+): Buffer {
   return createHmac('sha256', secret).update(`pal-key:${purpose}`).digest();
 }

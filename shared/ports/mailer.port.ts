@@ -4,6 +4,8 @@ export interface OutgoingEmail {
   readonly text: string;
   readonly html: string;
   readonly replyTo?: readonly string[];
+  /** Message tags (SES returns them with bounce and complaint events); ids only, never PII. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface Mailer {

@@ -35,6 +35,16 @@ export interface ReferralStore {
   releaseLeadEmail(referralId: string, errorCode: string): Promise<void>;
   /** A claim whose outcome cannot be known (crash after SES accepted?): never sent again automatically. */
   markLeadInDoubt(referralId: string): Promise<void>;
+  /**
+   * Moves the referral to another organization: a new decision, and a fresh lead (the earlier one is
+   * kept in `previousLeads`). Only if it is still routed to `fromOrganizationId` (undefined: unroutable).
+   * Returns the referral as it now stands, or undefined when it had moved meanwhile.
+   */
+  reassign(
+    referralId: string,
+    fromOrganizationId: string | undefined,
+    decision: StoredRoutingDecision,
+  ): Promise<Referral | undefined>;
 }
 
 /** How many leads an organization was assigned, read from its referrals (pattern 3). */
@@ -52,4 +62,15 @@ export interface ReportReferrals {
    * there; true if stored.
    */
   recordOutcome(referralId: string, organizationId: string, outcome: RecordedOutcome): Promise<boolean>;
+}
+
+/** A referral as the byDay index sees it: where, what type, what became of it; no consumer PII. */
+export interface ReferralSummary {
+  readonly referralId: string;
+  readonly referredAt: string;
+  readonly countyFips: string;
+  readonly assisterType: 'navigator' | 'broker';
+  readonly preferredLanguage?: string;
+  readonly status: ReferralStatus;
+  readonly organizationId?: string;
 }

@@ -13,6 +13,8 @@ export interface ReportStore {
   markEmailed(reportId: string, emailedAt: string): Promise<void>;
   /** Reports not complete whose due date is on or before `dueOnOrBefore` (access pattern 4, no Scan). */
   listOpen(dueOnOrBefore: IsoDate): Promise<Report[]>;
+  /** Every report of a reporting window (performance). */
+  listForWindow(windowId: string): Promise<Report[]>;
   /** Marks the reminder sent, once: false if it was already. */
   markReminded(reportId: string, remindedAt: string): Promise<boolean>;
   /** Marks the report overdue, once: false if it already was (or is complete). */

@@ -60,8 +60,17 @@ export async function routeReferral(deps: RouteReferralDeps, referralId: string)
     await deps.events.publish([unroutableEvent(referral, decision, deps.clock())]);
     return { outcome: 'unroutable' };
   }
-  const organizationId = decision.organizationId;
+  return deliverLead(deps, referral);
+}
 
+/**
+ * Emails the lead to the organization the referral is routed to, at most once: a claim (a
+ * conditional write) is taken before SES is called and settled after. Also used after a reassignment.
+ */
+export async function deliverLead(deps: RouteReferralDeps, referral: Referral): Promise<RouteReferralResult> {
+  const { referralId } = referral;
+  const decision = referral.routing!;
+  const organizationId = decision.organizationId!;
   const lead = referral.lead;
   if (lead?.state === 'sent') {
     await deps.events.publish(deliveredEvents(referral, decision, lead.messageId ?? 'unknown', deps.clock()));
@@ -110,6 +119,8 @@ export async function routeReferral(deps: RouteReferralDeps, referralId: string)
       subject: email.subject,
       text: email.text,
       html: email.html,
+      // SES returns tags with bounce and complaint events: the bounce handler finds the lead by it.
+      tags: { referralId, organizationId },
     }));
   } catch (error) {
     const failure = error instanceof MailerError ? error : new MailerError('UnknownError', false, { cause: error });
@@ -228,13 +239,13 @@ function deliveredEvents(referral: Referral, decision: RoutingDecision, messageI
         reason: decision.reason,
         ...(decision.repeatOfReferralId && { repeatOfReferralId: decision.repeatOfReferralId }),
       },
-      `${referral.referralId}:routed`,
+      `${referral.referralId}:routed:${organizationId}`,
       at,
     ),
     buildEvent(
       LeadEmailed,
       { referralId: referral.referralId, organizationId, messageId, repeat: decision.repeatOfReferralId !== undefined },
-      `${referral.referralId}:lead-emailed`,
+      `${referral.referralId}:lead-emailed:${organizationId}`,
       at,
     ),
   ];
@@ -266,7 +277,7 @@ function failedEvent(
   return buildEvent(
     LeadEmailFailed,
     { referralId: referral.referralId, organizationId, errorCode, attempts, retryable },
-    `${referral.referralId}:lead-email-failed:${attempts}`,
+    `${referral.referralId}:lead-email-failed:${organizationId}:${attempts}`,
     at,
   );
 }

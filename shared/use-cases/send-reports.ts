@@ -6,7 +6,9 @@ import { instantsOfMinnesotaDays, minnesotaDateOf } from '../domain/minnesota-ti
 import type { Organization } from '../domain/organization';
 import { formatUsPhone } from '../domain/phone';
 import type { Referral } from '../domain/referral';
+import type { Report } from '../domain/report';
 import { reportFileKey, reportIdFor } from '../domain/report';
+import { NotFoundError } from '../domain/errors';
 import { composeReportEmail } from '../domain/report-email';
 import type { ReportIdentity, ReportRow } from '../domain/report-sheet';
 import { signReportIdentity } from '../domain/report-signature';
@@ -84,10 +86,11 @@ async function sendReport(
   deps: ReportDeps,
   window: ReportingWindow,
   organization: Organization,
+  resend = false,
 ): Promise<{ reportId: string; referralCount: number } | 'already-sent' | undefined> {
   const reportId = reportIdFor(window.id, organization.organizationId);
   const existing = await deps.reports.get(reportId);
-  if (existing?.emailedAt) return 'already-sent';
+  if (existing?.emailedAt && !resend) return 'already-sent';
 
   const referrals = await collect(
     deps.referrals.assignedBetween(organization.organizationId, ...windowInstants(window)),
@@ -110,6 +113,7 @@ async function sendReport(
     createdAt: now.toISOString(),
   });
   if (
+    !resend &&
     !(await deps.reports.claimEmail(
       reportId,
       now.toISOString(),
@@ -186,4 +190,23 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
+}
+
+/** Ops' "resend a report": the sheet rebuilt from the referrals as they stand, emailed again with fresh links. */
+export async function resendReport(
+  deps: ReportDeps,
+  reportId: string,
+): Promise<{ reportId: string; referralCount: number } | undefined> {
+  const report = await deps.reports.get(reportId);
+  if (!report) throw new NotFoundError(`Report ${reportId} does not exist`);
+  const window = deps.calendar.windowById(report.windowId);
+  const organization = await deps.directory.get(report.organizationId);
+  if (!window || !organization) throw new NotFoundError(`The window or organization of report ${reportId} is gone`);
+  const result = await sendReport(deps, window, organization, true);
+  return typeof result === 'object' ? result : undefined;
+}
+
+/** Reports past their due date and not complete, as of a Minnesota date. */
+export async function overdueReports(deps: Pick<ReportDeps, 'reports'>, today: IsoDate): Promise<Report[]> {
+  return (await deps.reports.listOpen(today)).filter((r) => r.dueDate < today);
 }

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { LocalCredentials } from '../../shared/adapters/aws-clients';
+import { documentClient, eventBridgeClient, sesClient } from '../../shared/adapters/aws-clients';
+import { atColdStart } from '../../shared/adapters/cold-start';
+import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.adapter';
+import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
+import { EmfOpsMetrics } from '../../shared/adapters/emf-metrics.adapter';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.adapter';
+import { createLogger } from '../../shared/adapters/logger';
+import { withSecrets } from '../../shared/adapters/secrets';
+import { SesMailer } from '../../shared/adapters/ses-mailer.adapter';
+import type { ContactConfirmationsConfig } from '../../shared/config';
+import { ContactConfirmationsConfigSchema, loadConfig } from '../../shared/config';
+import { IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
+import type {
+  ContactConfirmationsDeps,
+  ContactConfirmationsResult,
+} from '../../shared/use-cases/contact-confirmations';
+import { checkContactConfirmations } from '../../shared/use-cases/contact-confirmations';
+
+const SERVICE = 'contact-confirmations';
+
+/** The scheduler's input: `{}` for today (Minnesota), or `{ date }` for a run on demand. */
+const JobInputSchema = z.object({ date: IsoDateSchema.optional() }).loose();
+
+export function buildContactConfirmationsDeps(
+  config: ContactConfirmationsConfig,
+  credentials?: LocalCredentials,
+): ContactConfirmationsDeps {
+  const doc = documentClient(config, credentials);
+  return {
+    directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
+    audit: new DynamoAuditLog(doc, config.AUDIT_TABLE),
+    mailer: new SesMailer(sesClient(config, credentials), {
+      from: config.LEAD_SENDER,
+      ...(config.SES_CONFIGURATION_SET && { configurationSetName: config.SES_CONFIGURATION_SET }),
+      maxAttempts: 6,
+      baseDelayMs: 200,
+      maxDelayMs: 5000,
+    }),
+    events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
+    metrics: new EmfOpsMetrics(config.POWERTOOLS_METRICS_NAMESPACE, SERVICE),
+    log: createLogger(SERVICE),
+    clock: () => new Date(),
+    policy: {
+      everyDays: config.CONTACT_CONFIRM_EVERY_DAYS,
+      linkDays: config.CONTACT_CONFIRM_LINK_DAYS,
+      flagAfterDays: config.CONTACT_UNCONFIRMED_AFTER_DAYS,
+    },
+    publicApiUrl: config.PUBLIC_API_URL.replace(/\/+$/, ''),
+    signingSecret: Buffer.from(config.SIGNING_SECRET, 'utf8'),
+    programContact: config.PROGRAM_CONTACT,
+  };
+}
+
+/** Daily (EventBridge Scheduler, America/Chicago): ask for confirmations that are due, flag the overdue ones. */
+export function createContactConfirmationsHandler(deps: ContactConfirmationsDeps) {
+  return async function handle(input: unknown): Promise<ContactConfirmationsResult> {
+    const { date } = JobInputSchema.parse(input ?? {});
+    return checkContactConfirmations(deps, date ?? minnesotaDateOf(deps.clock()));
+  };
+}
+
+const ready = atColdStart(async () =>
+  createContactConfirmationsHandler(
+    buildContactConfirmationsDeps(
+      loadConfig(ContactConfirmationsConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET'])),
+    ),
+  ),
+);
+
+export const handler = async (input: unknown): Promise<ContactConfirmationsResult> => (await ready())(input);
