@@ -116,7 +116,8 @@ export async function reassignReferral(deps: ReassignDeps, request: ReassignRequ
 
   if (from) {
     const previous = await deps.directory.get(from);
-    if (previous) {
+    // A contact that bounced would only bounce the notice too.
+    if (previous && previous.leadContactStatus?.state !== 'failing') {
       const text = `MNsure has reassigned referral ${referral.referralId} to another organization. Please do not contact the consumer about it; it will not appear on your report. Questions: ${deps.programContact}.`;
       await deps.mailer.send({
         to: [previous.leadEmail],
