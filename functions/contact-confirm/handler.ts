@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { htmlPage } from '../../shared/api/html-page';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient } from '../../shared/adapters/aws-clients';
 import { atColdStart } from '../../shared/adapters/cold-start';
@@ -8,7 +9,6 @@ import { createLogger } from '../../shared/adapters/logger';
 import { withSecrets } from '../../shared/adapters/secrets';
 import type { ContactConfirmPageConfig } from '../../shared/config';
 import { ContactConfirmPageConfigSchema, loadConfig } from '../../shared/config';
-import { escapeHtml } from '../../shared/domain/lead-email';
 import type { ContactConfirmDeps } from '../../shared/use-cases/contact-confirmations';
 import { confirmLeadContact } from '../../shared/use-cases/contact-confirmations';
 
@@ -37,43 +37,21 @@ export function buildContactConfirmPageDeps(
 export function createContactConfirmHandler(deps: ContactConfirmPageDeps) {
   return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const match = /^\/contacts\/([a-z0-9][a-z0-9-]{1,62})\/confirm\/?$/.exec(event.path);
-    if (!match || event.httpMethod !== 'GET') return page(404, 'Not found', ['There is no page at this address.']);
+    if (!match || event.httpMethod !== 'GET') return htmlPage(404, 'Not found', ['There is no page at this address.']);
     const organizationId = match[1]!;
     const result = await confirmLeadContact(deps, organizationId, event.queryStringParameters?.token);
     if (!result.confirmed) {
       deps.log.warn('Contact confirmation link refused', { reason: result.reason });
-      return page(403, 'This link cannot be used', [
+      return htmlPage(403, 'This link cannot be used', [
         result.reason === 'expired' ? 'This link has expired.' : 'This link is not valid.',
         `To confirm your organization's lead contact, write to ${deps.programContact}.`,
       ]);
     }
     if (result.changed) deps.log.info('Lead contact confirmed', { organizationId });
-    return page(200, 'Thank you', [
+    return htmlPage(200, 'Thank you', [
       `MNsure has recorded that ${result.organization.leadEmail} is still the lead contact of ${result.organization.name}.`,
       `MNsure will ask again in about 90 days. If the contact changes before then, write to ${deps.programContact}.`,
     ]);
-  };
-}
-
-function page(statusCode: number, title: string, paragraphs: string[]): APIGatewayProxyResult {
-  const body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)} — MNsure PAL</title>
-<style>body{font-family:Arial,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}</style></head>
-<body><h1>${escapeHtml(title)}</h1>
-${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
-</body></html>`;
-  return {
-    statusCode,
-    headers: {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    },
-    body,
   };
 }
 

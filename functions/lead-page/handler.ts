@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { htmlPage } from '../../shared/api/html-page';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient } from '../../shared/adapters/aws-clients';
 import { atColdStart } from '../../shared/adapters/cold-start';
@@ -47,7 +48,7 @@ export function buildLeadPageDeps(config: LeadPageConfig, credentials?: LocalCre
 export function createLeadPageHandler(deps: LeadPageDeps) {
   return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const match = /^\/leads\/(ref_[a-z2-7]{26})\/?$/.exec(event.path);
-    if (!match || event.httpMethod !== 'GET') return page(404, 'Not found', ['There is no page at this address.']);
+    if (!match || event.httpMethod !== 'GET') return htmlPage(404, 'Not found', ['There is no page at this address.']);
     const referralId = match[1]!;
     const now = deps.clock();
     const check = checkLinkToken(
@@ -60,7 +61,7 @@ export function createLeadPageHandler(deps: LeadPageDeps) {
     const organizationId = referral?.routing?.organizationId;
     if (!check.ok || !referral || organizationId !== check.claims.organizationId) {
       deps.log.warn('Lead link refused', { reason: check.ok ? 'not-this-organization' : check.reason });
-      return page(403, 'This link cannot be used', [
+      return htmlPage(403, 'This link cannot be used', [
         check.ok || check.reason !== 'expired'
           ? 'This link is not valid. Use the link in the lead email from MNsure.'
           : 'This link has expired.',
@@ -82,7 +83,7 @@ export function createLeadPageHandler(deps: LeadPageDeps) {
     });
     deps.log.info('Lead viewed', { referralId, organizationId });
     const repeat = repeatNote(organization?.name ?? organizationId, referral.routing?.repeatOfReferralId);
-    return page(
+    return htmlPage(
       200,
       `PAL referral ${referralId}`,
       [
@@ -92,30 +93,6 @@ export function createLeadPageHandler(deps: LeadPageDeps) {
       `${leadTableHtml([...locating.slice(0, 4), ...consumer, ...locating.slice(4)])}
 <p>${escapeHtml(`Questions about this lead: ${deps.programContact}. This page is not stored in your browser; open the link again to see it.`)}</p>`,
     );
-  };
-}
-
-function page(statusCode: number, title: string, paragraphs: string[], extra = ''): APIGatewayProxyResult {
-  const body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)} — MNsure PAL</title>
-<style>body{font-family:Arial,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}th{text-align:left;vertical-align:top}</style></head>
-<body><h1>${escapeHtml(title)}</h1>
-${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
-${extra}
-</body></html>`;
-  return {
-    statusCode,
-    headers: {
-      'Content-Type': 'text/html; charset=utf-8',
-      // Consumer PII: never cached, never framed, never sent on as a referrer.
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    },
-    body,
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { htmlPage } from '../../shared/api/html-page';
 import { buildReportDeps } from '../../shared/adapters/report-deps';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
@@ -28,7 +29,7 @@ const UPLOAD_FORM_SECONDS = 60 * 60;
 export function createReportLinksHandler(deps: ReportLinksDeps) {
   return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const match = /^\/reports\/([^/]+)\/(download|upload|uploaded)\/?$/.exec(event.path);
-    if (!match || event.httpMethod !== 'GET') return page(404, 'Not found', ['There is no page at this address.']);
+    if (!match || event.httpMethod !== 'GET') return htmlPage(404, 'Not found', ['There is no page at this address.']);
     const reportId = decodeURIComponent(match[1]!);
     const action = match[2] as 'download' | 'upload' | 'uploaded';
     const scope: LinkScope = action === 'download' ? 'report-download' : 'report-upload';
@@ -42,7 +43,7 @@ export function createReportLinksHandler(deps: ReportLinksDeps) {
     const report = check.ok && REPORT_ID_PATTERN.test(reportId) ? await deps.reports.get(reportId) : undefined;
     if (!check.ok || !report || report.organizationId !== check.claims.organizationId) {
       deps.log.warn('Report link refused', { action, reason: check.ok ? 'unknown-report' : check.reason });
-      return page(403, 'This link cannot be used', [
+      return htmlPage(403, 'This link cannot be used', [
         check.ok || check.reason !== 'expired'
           ? 'This link is not valid. Use the link in the most recent email from MNsure.'
           : 'This link has expired.',
@@ -63,7 +64,7 @@ export function createReportLinksHandler(deps: ReportLinksDeps) {
       };
     }
     if (action === 'uploaded') {
-      return page(200, 'Report received', [
+      return htmlPage(200, 'Report received', [
         `Thank you. MNsure received your report for ${spokenDate(report.windowStart)} – ${spokenDate(report.windowEnd)}.`,
         'A receipt listing what was accepted, and anything to correct, will be emailed to your designated lead contact in a few minutes.',
       ]);
@@ -77,7 +78,7 @@ export function createReportLinksHandler(deps: ReportLinksDeps) {
     const hidden = Object.entries(form.fields)
       .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
       .join('\n');
-    return page(
+    return htmlPage(
       200,
       'Upload your Preferred Assister Report',
       [
@@ -89,29 +90,8 @@ ${hidden}
 <p><input type="file" name="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required></p>
 <p><button type="submit">Upload</button></p>
 </form>`,
+      { formAction: true },
     );
-  };
-}
-
-function page(statusCode: number, title: string, paragraphs: string[], extra = ''): APIGatewayProxyResult {
-  const body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} — MNsure PAL</title>
-<style>body{font-family:Arial,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}</style></head>
-<body><h1>${escapeHtml(title)}</h1>
-${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
-${extra}
-</body></html>`;
-  return {
-    statusCode,
-    headers: {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action *",
-    },
-    body,
   };
 }
 

@@ -1,0 +1,37 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { escapeHtml } from '../domain/lead-email';
+
+/**
+ * A page of the public links API (report links, lead page, contact confirmation): plain, accessible
+ * HTML with no script. Never cached, never framed, never sent on as a referrer — some carry PII and
+ * all carry tokens in their URLs. `extra` is trusted HTML (already escaped by the caller).
+ */
+export function htmlPage(
+  statusCode: number,
+  title: string,
+  paragraphs: readonly string[],
+  extra = '',
+  options: { formAction?: boolean } = {},
+): APIGatewayProxyResult {
+  const body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(title)} — MNsure PAL</title>
+<style>body{font-family:Arial,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}th{text-align:left;vertical-align:top}</style></head>
+<body><h1>${escapeHtml(title)}</h1>
+${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${extra}
+</body></html>`;
+  return {
+    statusCode,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      // The upload page posts its form straight to S3 (a presigned POST): only that page allows form-action.
+      'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'${options.formAction ? '; form-action *' : ''}`,
+    },
+    body,
+  };
+}
