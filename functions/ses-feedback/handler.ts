@@ -10,7 +10,7 @@ import { loadConfig, MailFeedbackConfigSchema } from '../../shared/config';
 import { readMailFeedback, SesFeedbackEventSchema } from '../../shared/domain/mail-feedback';
 import type { MailFeedbackDeps, MailFeedbackResult } from '../../shared/use-cases/handle-mail-feedback';
 import { handleMailFeedback } from '../../shared/use-cases/handle-mail-feedback';
-import { buildRouteReferralDeps } from '../route-referral/handler';
+import { buildRouteReferralDeps } from '../../shared/adapters/routing-deps';
 
 export function buildMailFeedbackDeps(config: MailFeedbackConfig, credentials?: LocalCredentials): MailFeedbackDeps {
   return {

@@ -25,7 +25,8 @@ import { createReportIngestHandler, RETURN_PREFIXES } from '../../functions/repo
 import { createReportLinksHandler } from '../../functions/report-links/handler';
 import { createReportSendHandler } from '../../functions/report-send/handler';
 import { buildRepublishDeps, createRepublishHandler } from '../../functions/republish-referrals/handler';
-import { buildRouteReferralDeps, createRouteReferralHandler } from '../../functions/route-referral/handler';
+import { createRouteReferralHandler } from '../../functions/route-referral/handler';
+import { buildRouteReferralDeps } from '../../shared/adapters/routing-deps';
 import { buildMailFeedbackDeps, createSesFeedbackHandler } from '../../functions/ses-feedback/handler';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient } from '../../shared/adapters/aws-clients';

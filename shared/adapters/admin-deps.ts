@@ -1,4 +1,4 @@
-import { buildRouteReferralDeps } from '../../functions/route-referral/handler';
+import { buildRouteReferralDeps } from './routing-deps';
 import type { AdminConfig } from '../config';
 import type { DueDeps } from '../use-cases/check-due-reports';
 import type { OpsFiguresDeps } from '../use-cases/admin/ops-figures';

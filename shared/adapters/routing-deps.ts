@@ -1,0 +1,43 @@
+import type { RoutingConfig } from '../config';
+import { loadDefaultReportingCalendar } from '../domain/reporting-calendar';
+import type { RouteReferralDeps } from '../use-cases/route-referral';
+import type { LocalCredentials } from './aws-clients';
+import { documentClient, eventBridgeClient, sesClient } from './aws-clients';
+import { DynamoAssisterDirectory } from './dynamo-directory.adapter';
+import { DynamoConsumerHistory } from './dynamo-consumer-history.adapter';
+import { DynamoReferralStore } from './dynamo-referral-store.adapter';
+import { EventBridgePublisher } from './eventbridge-publisher.adapter';
+import { createLogger } from './logger';
+import { SesMailer } from './ses-mailer.adapter';
+
+/** Routing's adapters, built once per container from its validated config (route-referral, ses-feedback, admin). */
+export function buildRouteReferralDeps(config: RoutingConfig, credentials?: LocalCredentials): RouteReferralDeps {
+  const doc = documentClient(config, credentials);
+  const store = new DynamoReferralStore(doc, config.REFERRALS_TABLE);
+  return {
+    referrals: store,
+    ledger: store,
+    directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
+    consumerHistory: new DynamoConsumerHistory(doc, config.CONSUMER_HISTORY_TABLE),
+    events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
+    mailer: new SesMailer(sesClient(config, credentials), {
+      from: config.LEAD_SENDER,
+      ...(config.SES_CONFIGURATION_SET && { configurationSetName: config.SES_CONFIGURATION_SET }),
+      maxAttempts: config.SES_MAX_ATTEMPTS,
+      baseDelayMs: config.SES_BASE_DELAY_MS,
+      maxDelayMs: config.SES_MAX_DELAY_MS,
+    }),
+    calendar: loadDefaultReportingCalendar(),
+    log: createLogger('route-referral'),
+    clock: () => new Date(),
+    consumerKeySecret: Buffer.from(config.CONSUMER_KEY_SECRET, 'utf8'),
+    programContact: config.PROGRAM_CONTACT,
+    policy: { defaultWeeklyCapacity: config.DEFAULT_WEEKLY_CAPACITY, repeatWindowDays: config.REPEAT_WINDOW_DAYS },
+    leadClaimTtlMs: config.LEAD_CLAIM_TTL_HOURS * 60 * 60 * 1000,
+    leadLinks: {
+      publicApiUrl: config.PUBLIC_API_URL.replace(/\/+$/, ''),
+      signingSecret: Buffer.from(config.SIGNING_SECRET, 'utf8'),
+      linkDays: config.LEAD_LINK_DAYS,
+    },
+  };
+}
