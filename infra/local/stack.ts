@@ -375,7 +375,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ingested,
       stop: async () => {
         // Let deliveries in flight finish first: dynalite throws, uncaught, at a request after it closed.
-        await Promise.race([bus.idle(), new Promise((resolve) => setTimeout(resolve, 5000))]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([bus.idle(), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+        clearTimeout(timer);
         await closeAll(closers);
       },
     };

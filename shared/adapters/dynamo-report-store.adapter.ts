@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IsoDate } from '../domain/minnesota-time';
 import type { Report } from '../domain/report';
 import type { ReportStore } from '../ports/report-store.port';
@@ -7,7 +7,9 @@ import { isConditionFailure } from './dynamo-referral-store.adapter';
 import { REPORT_OPEN, REPORTS_INDEX } from './dynamo-tables';
 
 /** Attributes on the item that are bookkeeping, not part of the report. */
-const INTERNAL = ['openFlag', 'emailClaimedAt', 'fileHashes'] as const;
+const INTERNAL = ['openFlag', 'emailClaimedAt'] as const;
+
+const fileKey = (reportId: string, fileHash: string) => `file#${reportId}#${fileHash}`;
 
 export class DynamoReportStore implements ReportStore {
   constructor(
@@ -146,28 +148,58 @@ export class DynamoReportStore implements ReportStore {
     );
   }
 
-  async hasIngested(reportId: string, fileHash: string): Promise<boolean> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { reportId },
-        ProjectionExpression: 'fileHashes',
-        ConsistentRead: true,
-      }),
-    );
-    const hashes = out.Item?.fileHashes as Set<string> | undefined;
-    return hashes?.has(fileHash) ?? false;
+  /*
+   * File claims live in the same table under their own key, `file#<reportId>#<hash>`: no report index
+   * carries their attributes, so they never show up as reports.
+   */
+  async claimFile(
+    reportId: string,
+    fileHash: string,
+    claimedAt: string,
+    staleBefore: string,
+  ): Promise<'claimed' | 'done' | 'in-progress'> {
+    const key = fileKey(reportId, fileHash);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { reportId: key, fileState: 'ingesting', claimedAt },
+          ConditionExpression: 'attribute_not_exists(reportId) OR (fileState = :ingesting AND claimedAt < :stale)',
+          ExpressionAttributeValues: { ':ingesting': 'ingesting', ':stale': staleBefore },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { reportId: key }, ConsistentRead: true }),
+      );
+      return out.Item?.fileState === 'done' ? 'done' : 'in-progress';
+    }
   }
 
-  async markIngested(reportId: string, fileHash: string): Promise<void> {
+  async completeFile(reportId: string, fileHash: string, at: string): Promise<void> {
     await this.doc.send(
-      new UpdateCommand({
+      new PutCommand({
         TableName: this.tableName,
-        Key: { reportId },
-        UpdateExpression: 'ADD fileHashes :h',
-        ExpressionAttributeValues: { ':h': new Set([fileHash]) },
+        Item: { reportId: fileKey(reportId, fileHash), fileState: 'done', doneAt: at },
       }),
     );
+  }
+
+  async releaseFile(reportId: string, fileHash: string): Promise<void> {
+    await this.doc
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { reportId: fileKey(reportId, fileHash) },
+          ConditionExpression: 'fileState = :ingesting',
+          ExpressionAttributeValues: { ':ingesting': 'ingesting' },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   private async conditionalUpdate(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>) {

@@ -437,6 +437,11 @@ export function validateReturnedRow(row: ReturnedRow, context: { referredOn: Iso
 function readContactDate(cell: CellValue, refuse: (rule: string, message: string) => void): IsoDate | undefined {
   switch (cell.kind) {
     case 'date':
+      // A reader hands over YYYY-MM-DD; anything else is refused here rather than trusted downstream.
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(cell.date)) {
+        refuse('contact-date-invalid', 'This is not a date; type it as MM/DD/YYYY, like 11/24/2017.');
+        return undefined;
+      }
       return cell.date;
     case 'number': {
       const date = excelSerialToIsoDate(cell.value);

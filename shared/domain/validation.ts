@@ -25,8 +25,10 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
+          // A blank key would name no field: it is shown quoted, as JSON would write it.
+          const name = key.trim() === '' ? JSON.stringify(key) : key;
           out.push({
-            field: base ? `${base}.${key}` : key,
+            field: base ? `${base}.${name}` : name,
             rule: 'unknown-field',
             message: 'is not a field of this request',
           });

@@ -29,7 +29,19 @@ export interface ReportStore {
       problemCount: number;
     },
   ): Promise<void>;
-  /** True if this exact file (by content hash) was ingested for the report already. */
-  hasIngested(reportId: string, fileHash: string): Promise<boolean>;
-  markIngested(reportId: string, fileHash: string): Promise<void>;
+  /**
+   * Claims the ingest of one file (by content hash) for a report: `claimed` to go ahead; `done` when it
+   * was ingested and its receipt sent (a duplicate); `in-progress` while another delivery holds a live
+   * claim. A claim older than `staleBefore` belongs to a delivery that died and is taken over.
+   */
+  claimFile(
+    reportId: string,
+    fileHash: string,
+    claimedAt: string,
+    staleBefore: string,
+  ): Promise<'claimed' | 'done' | 'in-progress'>;
+  /** The file is ingested and its receipt sent: later deliveries of it are duplicates. */
+  completeFile(reportId: string, fileHash: string, at: string): Promise<void>;
+  /** Gives up a claim after a failure, so the event's retry can take it at once. */
+  releaseFile(reportId: string, fileHash: string): Promise<void>;
 }

@@ -368,7 +368,11 @@ function toCellValue(value: unknown): CellValue {
   if (typeof value === 'number') return Number.isFinite(value) ? { kind: 'number', value } : ERROR;
   if (typeof value === 'boolean') return { kind: 'boolean', value };
   if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? ERROR : { kind: 'date', date: value.toISOString().slice(0, 10) };
+    // Excel's calendar runs 1900–9999; a serial outside it is no date a person typed (and would not be YYYY-MM-DD).
+    const year = value.getUTCFullYear();
+    return Number.isNaN(value.getTime()) || year < 1900 || year > 9999
+      ? ERROR
+      : { kind: 'date', date: value.toISOString().slice(0, 10) };
   }
   if (isObject(value)) {
     // A shared formula's other cells come as { formula: '' } or { sharedFormula }: present, even when empty.

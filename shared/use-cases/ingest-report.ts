@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { buildEvent } from '../../events/envelope';
 import { ReportAccepted, ReportReceived } from '../../events/report-events';
+import { RetryLaterError } from '../domain/errors';
 import { minnesotaDateOf } from '../domain/minnesota-time';
 import type { Organization } from '../domain/organization';
 import type { RecordedOutcome, Referral } from '../domain/referral';
@@ -23,6 +24,9 @@ export interface IngestDeps extends ReportDeps {
   /** On AWS, inbound mail must carry SES's SPF or DKIM pass, so a forged From cannot file a report. */
   readonly requireSenderAuthentication: boolean;
 }
+
+/** A claim on a file older than this belongs to a delivery that died (the function's timeout is far shorter). */
+const FILE_CLAIM_STALE_MS = 15 * 60 * 1000;
 
 /** Raw inbound messages larger than this are not read (a 5 MB sheet is about 7 MB once base64-encoded). */
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -161,14 +165,29 @@ async function ingestSheet(
       throw new Refusal(workbook.problems[0]!.rule, workbook.problems.map((p) => p.message).join('; '), orgNotify);
     }
 
-    // 3. The same file twice changes nothing.
+    // 3. The same file twice changes nothing: one delivery claims it; the others wait for it, then see it done.
     const fileHash = createHash('sha256').update(data).digest('base64url');
-    if (await deps.reports.hasIngested(report.reportId, fileHash)) {
+    const now = deps.clock();
+    const claim = await deps.reports.claimFile(
+      report.reportId,
+      fileHash,
+      now.toISOString(),
+      new Date(now.getTime() - FILE_CLAIM_STALE_MS).toISOString(),
+    );
+    if (claim === 'done') {
       await deps.events.publish([receivedEvent(deps, origin, 'duplicate', report)]);
       return { outcome: 'duplicate', reportId: report.reportId };
     }
-
-    return await applyRows(deps, origin, report, organization, workbook.rows, fileHash);
+    if (claim === 'in-progress') {
+      throw new RetryLaterError(`Another delivery is ingesting this file of report ${report.reportId}`);
+    }
+    try {
+      return await applyRows(deps, origin, report, organization, workbook.rows, fileHash);
+    } catch (error) {
+      // Rows already stored are stored again by the retry (the same values): nothing counts twice.
+      await deps.reports.releaseFile(report.reportId, fileHash);
+      throw error;
+    }
   } catch (error) {
     if (error instanceof Refusal) return refuse(deps, origin, error);
     throw error;
@@ -222,7 +241,20 @@ async function applyRows(
     }
     seen.add(row.referralId);
     if (isBlankRow(row)) continue; // not filled in yet: counted as missing below
-    const checked = validateReturnedRow(row, { referredOn: minnesotaDateOf(new Date(referral.referredAt)), today });
+    let checked: ReturnType<typeof validateReturnedRow>;
+    try {
+      checked = validateReturnedRow(row, { referredOn: minnesotaDateOf(new Date(referral.referredAt)), today });
+    } catch {
+      // One row that surprises the rules must not cost the organization the rest of its sheet.
+      problems.push({
+        rowNumber: row.rowNumber,
+        referralId: row.referralId,
+        column: 'Referral ID',
+        rule: 'unreadable-row',
+        message: 'this row could not be read; check its cells and send the sheet again',
+      });
+      continue;
+    }
     if (!checked.ok) {
       problems.push(...checked.problems);
       continue;
@@ -251,7 +283,6 @@ async function applyRows(
     missingReferralIds,
     problemCount: problems.length,
   });
-  await deps.reports.markIngested(report.reportId, fileHash);
 
   const late = today > report.dueDate;
   const links = reportLinks(deps.links, report, today);
@@ -267,6 +298,8 @@ async function applyRows(
     programContact: deps.programContact,
   });
   await deps.mailer.send({ to: [organization.leadEmail], replyTo: [deps.programContact], ...receipt });
+  // Done only once the receipt is out: a failure before this leaves the file to the event's retry.
+  await deps.reports.completeFile(report.reportId, fileHash, deps.clock().toISOString());
   await deps.events.publish([
     receivedEvent(deps, origin, 'ingested', report),
     buildEvent(
