@@ -14,12 +14,30 @@ interface Figure {
   peakRssMb: number;
 }
 
+interface IntakeFigure {
+  referrals: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
 const root = join(__dirname, '..', '..');
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const script = join(__dirname, 'measure-report.ts');
 
 function run(...args: string[]): string {
   return execFileSync(process.execPath, [tsx, script, ...args], { cwd: root, encoding: 'utf8' });
+}
+
+/** Runs another measuring script of this folder in its own process; its last line is its JSON figure. */
+function measureWith<T>(file: string, ...args: string[]): T {
+  const out = execFileSync(process.execPath, [tsx, join(__dirname, file), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
 function measure(...args: string[]): Figure {
@@ -51,6 +69,18 @@ function main(): void {
         fileBytes: readFileSync(sheet).length,
       };
     }
+    // Intake → lead email on the local stack: 2,000 referrals, 20 concurrent clients (method in measure-intake.ts).
+    const intake = measureWith<IntakeFigure>('measure-intake.ts', '2000', '20');
+    results.intake = {
+      referrals: intake.referrals,
+      perSecond: intake.perSecond,
+      p50Ms: intake.p50Ms,
+      p99Ms: intake.p99Ms,
+    };
+    // inspectXlsx refusing a 1 MB zip that inflates to 400 MB (median of 25; method in measure-zip-bomb.ts).
+    const bomb = measureWith<{ ms: number; zipBytes: number }>('measure-zip-bomb.ts');
+    results.zipBombMs = bomb.ms;
+
     const file = join(__dirname, 'results.json');
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`PAL referrals benchmarks (${cpus().length} cores, Node ${process.version})\n`);
@@ -65,6 +95,13 @@ function main(): void {
       console.log(`${label.padEnd(30)}${f.seconds.toFixed(3).padStart(7)}   ${String(f.peakRssMb).padStart(11)}`);
     }
     console.log(`\n(peak RSS includes the ${String(results.baselineRssMb)} MB of a process with the modules loaded)`);
+    console.log(
+      `\nintake → lead email, local stack: ${intake.referrals} referrals, 20 clients: ` +
+        `${intake.perSecond} a second, p50 ${intake.p50Ms} ms, p99 ${intake.p99Ms} ms`,
+    );
+    console.log(
+      `zip bomb refused by inspectXlsx (${(bomb.zipBytes / (1024 * 1024)).toFixed(1)} MB → 400 MB): ${bomb.ms} ms`,
+    );
     console.log(`written to ${file}`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
