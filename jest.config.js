@@ -1,4 +1,7 @@
-/** Two projects kept apart: pure domain tests, and handler/adapter tests against the local stand-ins. */
+/**
+ * Three projects kept apart: pure domain tests, handler/adapter tests against the local stand-ins,
+ * and the AWS CDK app (template assertions, cdk-nag, bundle budgets).
+ */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 /** @type {import('jest').Config} */
@@ -18,6 +21,14 @@ module.exports = {
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/jest.setup.js'],
       testTimeout: 60000,
+    },
+    {
+      displayName: 'infra',
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+      setupFiles: ['<rootDir>/jest.setup.js'],
+      testTimeout: 120000,
     },
   ],
 };

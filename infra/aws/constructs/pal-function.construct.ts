@@ -1,0 +1,158 @@
+import {
+  Duration,
+  RemovalPolicy,
+  Validations,
+  aws_ec2 as ec2,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_lambda as lambda,
+  aws_lambda_nodejs as nodejs,
+  aws_logs as logs,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { FunctionBundle, FunctionName } from '../../../scripts/bundle-functions';
+import { HANDLER } from '../../../scripts/bundle-functions';
+import { DeadLetterQueue } from './dead-letter-queue.construct';
+import { ManagedPolicyRole } from './managed-policy-role';
+
+/** The runtime every function runs on; the bundles target the same Node.js (scripts/bundle-functions.ts). */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_22_X;
+
+/** What every function shares: where it runs, how it logs, and the keys for its logs and dead letters. */
+export interface FunctionDefaults {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly logsKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  readonly messagingKey: kms.IKey;
+  /** Powertools metrics namespace (shared/config.ts default: PalReferrals). */
+  readonly metricsNamespace: string;
+  /** @default 'INFO' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export interface PalFunctionProps {
+  /** The function (functions/<name>/handler.ts); also its Powertools service name. */
+  readonly name: FunctionName;
+  /** Its prebuilt bundle (scripts/bundle-functions.ts), deployed as is. */
+  readonly bundle: FunctionBundle;
+  readonly description: string;
+  readonly defaults: FunctionDefaults;
+  /** @default 512 */
+  readonly memorySize?: number;
+  readonly timeout: Duration;
+  /** Concurrency reserved for, and capping, this function: a flood here must not starve the others. */
+  readonly reservedConcurrency: number;
+  /**
+   * 'async' for functions EventBridge or Scheduler invoke: they get a dead-letter queue, shared
+   * with their trigger, after Lambda's own retries (2, within 6 hours). 'sync' for API Gateway's,
+   * whose caller receives the error.
+   */
+  readonly invocation: 'sync' | 'async';
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * One Lambda function with the project's defaults in one place: Node.js 22 on arm64 from a
+ * prebuilt, minified bundle with source maps; X-Ray tracing; a KMS-encrypted log group with
+ * retention; Powertools settings; the isolated VPC; reserved concurrency; and a role whose grants
+ * land in a customer managed policy. Async functions get their dead-letter queue.
+ */
+export class PalFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: ManagedPolicyRole;
+  public readonly logGroup: logs.LogGroup;
+  /** Async functions only. */
+  public readonly deadLetterQueue?: DeadLetterQueue;
+  public readonly name: FunctionName;
+
+  constructor(scope: Construct, id: string, props: PalFunctionProps) {
+    super(scope, id);
+    const d = props.defaults;
+    this.name = props.name;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: d.logsKey,
+      retention: d.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.role = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.name} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+    // Lambda creates the function's network interfaces with its role; EC2 takes no resource ARNs here.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'VpcNetworkInterfaces',
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
+
+    if (props.invocation === 'async') {
+      this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters', {
+        key: d.messagingKey,
+        description: `Events ${props.name} could not be delivered or could not process`,
+      });
+      // Lambda writes a failed event to the (encrypted) queue with the function's role.
+      d.messagingKey.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    }
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      description: props.description,
+      code: lambda.Code.fromAsset(props.bundle.assetDir),
+      handler: HANDLER,
+      runtime: FUNCTION_RUNTIME,
+      // The runtime (and the AWS SDK it provides) changes only when the function is deployed.
+      runtimeManagementMode: lambda.RuntimeManagementMode.FUNCTION_UPDATE,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      vpc: d.vpc,
+      vpcSubnets: d.subnets,
+      securityGroups: [d.securityGroup],
+      ...(this.deadLetterQueue && { deadLetterQueue: this.deadLetterQueue.queue }),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.name,
+        POWERTOOLS_LOG_LEVEL: d.logLevel ?? 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: d.metricsNamespace,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+    });
+
+    const wildcardReason =
+      'Resource "*" only where the service takes no resource ARN: X-Ray PutTraceSegments/PutTelemetryRecords ' +
+      '(tracing) and the EC2 network-interface actions Lambda performs with the role to run in the VPC.';
+    Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: wildcardReason });
+    const runtimeReason =
+      'nodejs22.x, the runtime the project targets (shared/ and its tests run on Node 20/22; the SDK it pins ' +
+      'requires Node 22 from 2027). nodejs24.x is newer; move to it once the suites run on Node 24.';
+    Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: runtimeReason });
+    Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: runtimeReason });
+    if (props.invocation === 'sync') {
+      const reason =
+        'Invoked synchronously by API Gateway only: the caller receives every error, so a dead-letter queue ' +
+        'would never receive a message.';
+      Validations.of(this.function).acknowledge({ id: 'HIPAA.Security-LambdaDLQ', reason });
+      Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaDLQ', reason });
+    }
+  }
+
+  public addEnvironment(name: string, value: string): void {
+    this.function.addEnvironment(name, value);
+  }
+}

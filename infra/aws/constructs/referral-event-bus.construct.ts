@@ -1,0 +1,58 @@
+import { Duration, aws_events as events, aws_iam as iam } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { EVENT_CATALOG, EVENT_SOURCE } from '../../../events/catalog';
+import type { FunctionName } from '../../../scripts/bundle-functions';
+import type { PalFunction } from './pal-function.construct';
+
+export interface ReferralEventBusProps {
+  readonly environment: string;
+  /** Days the archive keeps the bus's events for replay. */
+  readonly archiveRetentionDays: number;
+}
+
+/** The detail-types a function publishes, from the event catalog's producers (events/catalog.ts). */
+export function detailTypesPublishedBy(name: FunctionName): string[] {
+  return EVENT_CATALOG.filter((entry) => entry.producer.split(/,\s*/).includes(name)).map((e) => e.event.detailType);
+}
+
+/**
+ * The custom event bus of the PAL events (source mnsure.pal.referrals), with an archive of every
+ * event of that source so a consumer's outage can be replayed. Events carry ids and program facts,
+ * never a consumer's name, phone or email.
+ */
+export class ReferralEventBus extends Construct {
+  public readonly bus: events.EventBus;
+  public readonly archive: events.Archive;
+
+  constructor(scope: Construct, id: string, props: ReferralEventBusProps) {
+    super(scope, id);
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: `pal-${props.environment}-referrals`,
+      description: 'PAL referral and report events',
+    });
+    this.archive = this.bus.archive('Archive', {
+      archiveName: `pal-${props.environment}-referrals`,
+      description: 'Every PAL event, for replay after an outage of a consumer',
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: Duration.days(props.archiveRetentionDays),
+    });
+  }
+
+  /**
+   * Passes the bus name to a function and lets it publish, on this bus, only the events the
+   * catalog says it produces (source and detail-type are conditions of the grant).
+   */
+  public allowPublishing(fn: PalFunction): void {
+    fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
+    const detailTypes = detailTypesPublishedBy(fn.name);
+    if (detailTypes.length === 0) return;
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+        // EventBridge authorizes each entry of a PutEvents call against these (single-valued) keys.
+        conditions: { StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': detailTypes } },
+      }),
+    );
+  }
+}

@@ -1,0 +1,412 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { REPO_ROOT } from '../../infra/aws/config';
+import type { PalFunction } from '../../infra/aws/constructs/pal-function.construct';
+import type { FunctionName } from '../../scripts/bundle-functions';
+import { FUNCTION_NAMES, HANDLER } from '../../scripts/bundle-functions';
+import type { TableRole } from '../../shared/adapters/dynamo-tables';
+import { TABLE_DEFINITIONS } from '../../shared/adapters/dynamo-tables';
+import {
+  AdminConfigSchema,
+  ContactConfirmationsConfigSchema,
+  ContactConfirmPageConfigSchema,
+  IntakeConfigSchema,
+  LeadPageConfigSchema,
+  loadConfig,
+  MailFeedbackConfigSchema,
+  ReportsConfigSchema,
+  RepublishConfigSchema,
+  RoutingConfigSchema,
+} from '../../shared/config';
+import type { PalSynth } from './support/pal-app';
+import { cdkJsonContext, synthPal } from './support/pal-app';
+import { flat, grantsOfRole, statementsOfRole } from './support/template';
+
+let synth: PalSynth;
+beforeAll(async () => {
+  synth = await synthPal();
+});
+
+const context = cdkJsonContext();
+const fnOf = (name: FunctionName): PalFunction => synth.stack.functions.functions[name];
+const propsOf = (name: FunctionName) => synth.resources[synth.idOf(fnOf(name).function)]!.Properties!;
+const envOf = (name: FunctionName) => (propsOf(name).Environment as { Variables: Record<string, unknown> }).Variables;
+
+/** Each function's configuration schema (shared/config.ts), as its handler loads it. */
+const SCHEMAS: Record<FunctionName, z.ZodType> = {
+  'intake-api': IntakeConfigSchema,
+  'republish-referrals': RepublishConfigSchema,
+  'route-referral': RoutingConfigSchema,
+  'report-send': ReportsConfigSchema,
+  'report-due': ReportsConfigSchema,
+  'report-ingest': ReportsConfigSchema,
+  'report-links': ReportsConfigSchema,
+  'lead-page': LeadPageConfigSchema,
+  'ses-feedback': MailFeedbackConfigSchema,
+  'contact-confirmations': ContactConfirmationsConfigSchema,
+  'contact-confirm': ContactConfirmPageConfigSchema,
+  'admin-api': AdminConfigSchema,
+};
+const ASYNC: readonly FunctionName[] = [
+  'route-referral',
+  'republish-referrals',
+  'report-send',
+  'report-due',
+  'report-ingest',
+  'ses-feedback',
+  'contact-confirmations',
+];
+
+describe('the deployed functions', () => {
+  test('are exactly the functions/*/handler.ts entries (a new function must be wired here)', () => {
+    const entries = readdirSync(join(REPO_ROOT, 'functions'), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && readdirSync(join(REPO_ROOT, 'functions', d.name)).includes('handler.ts'))
+      .map((d) => d.name);
+    expect([...FUNCTION_NAMES].sort()).toEqual(entries.sort());
+    expect(Object.keys(synth.stack.functions.functions).sort()).toEqual([...FUNCTION_NAMES].sort());
+  });
+
+  test.each([...FUNCTION_NAMES])('%s: Node.js 22 on arm64, traced, sized, capped, in the isolated subnets', (name) => {
+    const p = propsOf(name);
+    expect(p).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: HANDLER,
+      TracingConfig: { Mode: 'Active' },
+      RuntimeManagementConfig: { UpdateRuntimeOn: 'FunctionUpdate' },
+    });
+    expect(p.MemorySize).toEqual(expect.any(Number));
+    expect(p.Timeout).toEqual(expect.any(Number));
+    expect(p.ReservedConcurrentExecutions).toBeGreaterThan(0);
+    const vpc = p.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
+    const isolated = synth.stack.network.vpc.isolatedSubnets.map((s) => `<${synth.idOf(s)}>`);
+    expect(vpc.SubnetIds.map(flat).sort()).toEqual(isolated.sort());
+    expect(vpc.SecurityGroupIds.map(flat)).toEqual([
+      `<${synth.idOf(synth.stack.network.functionsSecurityGroup)}.GroupId>`,
+    ]);
+  });
+
+  test('a flood of one function cannot starve the others: reserved concurrency leaves the account room', () => {
+    const reserved = FUNCTION_NAMES.map((n) => propsOf(n).ReservedConcurrentExecutions as number);
+    // Lambda keeps 100 unreserved; the default account limit is 1000.
+    expect(reserved.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100);
+    // One run at a time for the sweeper and the daily jobs: two would race for the same work.
+    for (const name of ['republish-referrals', 'report-send', 'report-due', 'contact-confirmations'] as const) {
+      expect(propsOf(name).ReservedConcurrentExecutions).toBe(1);
+    }
+  });
+
+  test.each([...FUNCTION_NAMES])(
+    '%s: logs to its own KMS-encrypted log group with the configured retention',
+    (name) => {
+      const logGroupId = synth.idOf(fnOf(name).logGroup);
+      expect(flat((propsOf(name).LoggingConfig as { LogGroup: unknown }).LogGroup)).toBe(`<${logGroupId}>`);
+      const logGroup = synth.resources[logGroupId]!;
+      expect(flat(logGroup.Properties!.KmsKeyId)).toBe(`<${synth.idOf(synth.stack.encryption.logsKey)}.Arn>`);
+      expect(logGroup.Properties!.RetentionInDays).toBe(context.logRetentionDays);
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+    },
+  );
+
+  test.each([...FUNCTION_NAMES])('%s: Powertools settings and source maps; never the event in the logs', (name) => {
+    expect(envOf(name)).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: name,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_NAMESPACE: 'PalReferrals',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(envOf(name)).not.toHaveProperty('POWERTOOLS_LOGGER_LOG_EVENT');
+  });
+
+  test.each([...FUNCTION_NAMES])(
+    '%s: its environment satisfies its configuration schema (secrets by ARN only)',
+    (name) => {
+      const env = envOf(name);
+      // No secret value in the environment: only ARNs, each a reference to a Secrets Manager secret.
+      expect(Object.keys(env).filter((k) => /SECRET$/.test(k))).toEqual([]);
+      const secretIds = Object.values(synth.stack.secrets.secrets).map((s) => `<${synth.idOf(s)}>`);
+      for (const [k, v] of Object.entries(env).filter(([k]) => k.endsWith('_SECRET_ARN'))) {
+        expect([k, secretIds.includes(flat(v))]).toEqual([k, true]);
+      }
+      // What the handler would see: references become plausible values, secrets are read from their ARN.
+      const runtime: Record<string, string> = { AWS_REGION: 'us-east-2' };
+      for (const [k, v] of Object.entries(env)) {
+        if (k.endsWith('_SECRET_ARN')) runtime[k.replace(/_ARN$/, '')] = 'x'.repeat(64);
+        else
+          runtime[k] =
+            typeof v === 'string' ? v : k === 'PUBLIC_API_URL' ? 'https://links.example.org/links' : 'resolved';
+      }
+      expect(() => loadConfig(SCHEMAS[name], runtime)).not.toThrow();
+    },
+  );
+
+  test('report functions require SPF/DKIM on inbound mail, and links are built on the public links API', () => {
+    const linksApiId = synth.idOf(synth.stack.linksApi.restApi.api);
+    for (const name of ['report-send', 'report-due', 'report-ingest', 'report-links', 'admin-api'] as const) {
+      expect(envOf(name).REQUIRE_SENDER_AUTHENTICATION).toBe('true');
+    }
+    const linkWriters = [
+      'route-referral',
+      'ses-feedback',
+      'contact-confirmations',
+      'admin-api',
+      'report-send',
+      'report-due',
+      'report-ingest',
+      'report-links',
+    ] as const;
+    for (const name of linkWriters) {
+      expect(flat(envOf(name).PUBLIC_API_URL)).toBe(
+        `https://<${linksApiId}>.execute-api.<AWS::Region>.<AWS::URLSuffix>/links`,
+      );
+    }
+  });
+
+  test.each([...FUNCTION_NAMES])('%s: a dead-letter queue if (and only if) it is invoked asynchronously', (name) => {
+    const dlq = fnOf(name).deadLetterQueue;
+    if (ASYNC.includes(name)) {
+      expect(flat((propsOf(name).DeadLetterConfig as { TargetArn: unknown }).TargetArn)).toBe(
+        `<${synth.idOf(dlq!.queue)}.Arn>`,
+      );
+    } else {
+      expect(dlq).toBeUndefined();
+      expect(propsOf(name).DeadLetterConfig).toBeUndefined();
+    }
+  });
+});
+
+describe("each function's role allows only its own resources", () => {
+  const id = (c: Parameters<PalSynth['idOf']>[0]) => synth.idOf(c);
+  const tableArn = (role: TableRole) => `<${id(synth.stack.data.tables[role])}.Arn>`;
+  const indexArns = (role: TableRole) =>
+    (TABLE_DEFINITIONS[role].GlobalSecondaryIndexes ?? []).map((i) => `${tableArn(role)}/index/${i.IndexName}`);
+  const pairs = (actions: string[], resources: string[]) =>
+    actions.flatMap((a) => resources.map((r) => `${a} on ${r}`));
+  const READ = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+  const WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+  const dataKey = () => `<${id(synth.stack.encryption.dataKey)}.Arn>`;
+
+  const table = (role: TableRole, access: 'r' | 'rw') =>
+    pairs(access === 'r' ? READ : [...READ, ...WRITE], [tableArn(role), ...indexArns(role)]);
+  const tableKey = (write: boolean) =>
+    pairs(
+      ['kms:Decrypt', 'kms:DescribeKey', ...(write ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+      [`${dataKey()} via dynamodb`],
+    );
+  const objects = (action: 's3:GetObject' | 's3:PutObject', prefix: string) => [
+    `${action} on <${id(synth.stack.reports.bucket)}.Arn>/${prefix}*`,
+    ...pairs([action === 's3:GetObject' ? 'kms:Decrypt' : 'kms:GenerateDataKey'], [`${dataKey()} via s3`]),
+  ];
+  const common = (name: FunctionName) => [
+    ...pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [`<${id(fnOf(name).logGroup)}.Arn>`]),
+    ...pairs(
+      [
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      ['*'],
+    ),
+    ...pairs(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], ['*']),
+    ...(fnOf(name).deadLetterQueue
+      ? [
+          `sqs:SendMessage on <${id(fnOf(name).deadLetterQueue!.queue)}.Arn>`,
+          ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${id(synth.stack.encryption.messagingKey)}.Arn>`]),
+        ]
+      : []),
+  ];
+  const publish = () => [`events:PutEvents on <${id(synth.stack.events.bus)}.Arn>`];
+  const send = () => {
+    const set = synth.stack.email.configurationSet;
+    return [
+      `ses:SendEmail on arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/<${id(set)}>`,
+      `ses:SendEmail on arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${context.sesDomain as string}`,
+    ];
+  };
+
+  const expected: Record<FunctionName, () => string[]> = {
+    'intake-api': () => [...table('referrals', 'rw'), ...tableKey(true), ...publish()],
+    'republish-referrals': () => [...table('referrals', 'rw'), ...tableKey(true), ...publish()],
+    'route-referral': () => [
+      ...table('referrals', 'rw'),
+      ...table('directory', 'r'),
+      ...table('consumerHistory', 'rw'),
+      ...tableKey(true),
+      ...publish(),
+      ...send(),
+      ...secretRead('consumerKey', 'signing'),
+    ],
+    'report-send': () => [
+      ...table('referrals', 'r'),
+      ...table('directory', 'r'),
+      ...table('reports', 'rw'),
+      ...tableKey(true),
+      ...objects('s3:PutObject', 'reports/'),
+      ...publish(),
+      ...send(),
+      ...secretRead('signing'),
+    ],
+    'report-due': () => [
+      ...table('directory', 'r'),
+      ...table('reports', 'rw'),
+      ...tableKey(true),
+      ...publish(),
+      ...send(),
+      ...secretRead('signing'),
+    ],
+    'report-ingest': () => [
+      ...table('referrals', 'rw'),
+      ...table('directory', 'r'),
+      ...table('reports', 'rw'),
+      ...tableKey(true),
+      ...objects('s3:GetObject', 'returned/'),
+      ...objects('s3:GetObject', 'inbound/'),
+      ...publish(),
+      ...send(),
+      ...secretRead('signing'),
+    ],
+    'report-links': () => [
+      ...table('reports', 'r'),
+      ...tableKey(false),
+      ...objects('s3:GetObject', 'reports/'),
+      ...objects('s3:PutObject', 'returned/'),
+      ...secretRead('signing'),
+    ],
+    'lead-page': () => [
+      ...table('referrals', 'r'),
+      ...table('directory', 'r'),
+      `dynamodb:PutItem on ${tableArn('audit')}`,
+      ...tableKey(true),
+      ...secretRead('signing'),
+    ],
+    'ses-feedback': () => [
+      ...table('referrals', 'rw'),
+      ...table('directory', 'rw'),
+      `dynamodb:PutItem on ${tableArn('audit')}`,
+      ...tableKey(true),
+      ...publish(),
+      ...send(),
+      ...secretRead('consumerKey', 'signing'),
+    ],
+    'contact-confirmations': () => [
+      ...table('directory', 'rw'),
+      ...pairs([...READ, 'dynamodb:PutItem'], [tableArn('audit'), ...indexArns('audit')]),
+      ...tableKey(true),
+      ...publish(),
+      ...send(),
+      ...secretRead('signing'),
+    ],
+    'contact-confirm': () => [
+      ...table('directory', 'rw'),
+      `dynamodb:PutItem on ${tableArn('audit')}`,
+      ...tableKey(true),
+      ...secretRead('signing'),
+    ],
+    'admin-api': () => [
+      ...table('referrals', 'rw'),
+      ...table('directory', 'rw'),
+      ...table('reports', 'rw'),
+      ...pairs([...READ, 'dynamodb:PutItem'], [tableArn('audit'), ...indexArns('audit')]),
+      ...tableKey(true),
+      ...objects('s3:GetObject', 'reports/'),
+      ...objects('s3:PutObject', 'reports/'),
+      ...publish(),
+      ...send(),
+      ...secretRead('consumerKey', 'signing'),
+    ],
+  };
+  function secretRead(...roles: ('consumerKey' | 'signing')[]) {
+    return pairs(
+      ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      roles.map((r) => `<${id(synth.stack.secrets.secrets[r])}>`),
+    );
+  }
+
+  test.each([...FUNCTION_NAMES])('%s: exactly the expected actions on the expected resources', (name) => {
+    const roleId = id(fnOf(name).role);
+    expect(grantsOfRole(synth, roleId)).toEqual([...new Set([...common(name), ...expected[name]()])].sort());
+    // Its role has no inline policy: every grant is in its customer managed policy.
+    expect(synth.resources[roleId]!.Properties!.Policies).toBeUndefined();
+  });
+
+  test.each([...FUNCTION_NAMES])(
+    '%s: "*" only for X-Ray and the VPC network interfaces (no resource-level ARNs exist)',
+    (name) => {
+      for (const s of statementsOfRole(synth, id(fnOf(name).role)).filter((st) => st.resources.includes('*'))) {
+        expect(s.actions.every((a) => a.startsWith('xray:') || a.startsWith('ec2:'))).toBe(true);
+      }
+    },
+  );
+
+  test.each([...FUNCTION_NAMES])('%s: key use only through the service that holds the data', (name) => {
+    for (const s of statementsOfRole(synth, id(fnOf(name).role)).filter((st) => st.resources.includes(dataKey()))) {
+      expect(JSON.stringify(s.conditions)).toMatch(/kms:ViaService.*(dynamodb|s3)\./);
+    }
+  });
+
+  const byProducer: Record<string, string[]> = {
+    'intake-api': ['Referral Created'],
+    'republish-referrals': ['Referral Created'],
+    'route-referral': ['Referral Routed', 'Referral Unroutable', 'Lead Emailed', 'Lead Email Failed'],
+    'report-send': ['Report Sent'],
+    'report-due': ['Report Overdue'],
+    'report-ingest': ['Report Received', 'Report Accepted'],
+    'ses-feedback': [
+      'Referral Routed',
+      'Lead Emailed',
+      'Lead Email Failed',
+      'Referral Reassigned',
+      'Lead Contact Failing',
+    ],
+    'contact-confirmations': ['Lead Contact Unconfirmed'],
+    'admin-api': ['Referral Reassigned'],
+  };
+  test.each(Object.keys(byProducer) as FunctionName[])(
+    '%s: publishes on the PAL bus only its own events, as source mnsure.pal.referrals',
+    (name) => {
+      const [statement] = statementsOfRole(synth, id(fnOf(name).role)).filter((s) =>
+        s.actions.includes('events:PutEvents'),
+      );
+      const detailTypes = ([] as string[]).concat(
+        (statement!.conditions as { StringEquals: Record<string, string | string[]> }).StringEquals[
+          'events:detail-type'
+        ]!,
+      );
+      expect(statement!.conditions).toMatchObject({ StringEquals: { 'events:source': 'mnsure.pal.referrals' } });
+      expect(detailTypes.sort()).toEqual(byProducer[name]!.sort());
+    },
+  );
+
+  test('sends email only from its own sender address', () => {
+    const from = (name: FunctionName) =>
+      statementsOfRole(synth, id(fnOf(name).role)).find((s) => s.actions.includes('ses:SendEmail'))?.conditions;
+    for (const name of ['route-referral', 'ses-feedback', 'contact-confirmations'] as const) {
+      expect(from(name)).toEqual({ StringEquals: { 'ses:FromAddress': context.leadSender } });
+    }
+    for (const name of ['report-send', 'report-due', 'report-ingest'] as const) {
+      expect(from(name)).toEqual({ StringEquals: { 'ses:FromAddress': context.reportSender } });
+    }
+    // The ops tool re-sends leads and reports.
+    expect(from('admin-api')).toEqual({
+      StringEquals: { 'ses:FromAddress': [context.leadSender, context.reportSender] },
+    });
+  });
+
+  test('only the functions that hold a secret may decrypt it, and only through Secrets Manager', () => {
+    const key = synth.resources[id(synth.stack.encryption.dataKey)]!.Properties!.KeyPolicy as {
+      Statement: { Principal: { AWS: unknown }; Action: unknown; Condition?: unknown }[];
+    };
+    const decrypters = key.Statement.filter((s) => s.Action === 'kms:Decrypt').flatMap((s) =>
+      ([] as unknown[]).concat(s.Principal.AWS).map(flat),
+    );
+    const holders = FUNCTION_NAMES.filter((n) => n !== 'intake-api' && n !== 'republish-referrals');
+    expect(decrypters.sort()).toEqual(holders.map((n) => `<${id(fnOf(n).role)}.Arn>`).sort());
+    for (const s of key.Statement.filter((st) => st.Action === 'kms:Decrypt')) {
+      expect(JSON.stringify(s.Condition)).toContain('secretsmanager.');
+    }
+  });
+});
