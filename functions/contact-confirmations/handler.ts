@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient, eventBridgeClient, sesClient } from '../../shared/adapters/aws-clients';
 import { atColdStart } from '../../shared/adapters/cold-start';
@@ -11,17 +10,16 @@ import { withSecrets } from '../../shared/adapters/secrets';
 import { SesMailer } from '../../shared/adapters/ses-mailer.adapter';
 import type { ContactConfirmationsConfig } from '../../shared/config';
 import { ContactConfirmationsConfigSchema, loadConfig } from '../../shared/config';
-import { IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
+import { JobInputSchema } from '../../shared/api/jobs';
+import { minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import type {
   ContactConfirmationsDeps,
   ContactConfirmationsResult,
 } from '../../shared/use-cases/contact-confirmations';
+import { resumeDueOrganizations } from '../../shared/use-cases/admin/directory-admin';
 import { checkContactConfirmations } from '../../shared/use-cases/contact-confirmations';
 
 const SERVICE = 'contact-confirmations';
-
-/** The scheduler's input: `{}` for today (Minnesota), or `{ date }` for a run on demand. */
-const JobInputSchema = z.object({ date: IsoDateSchema.optional() }).loose();
 
 export function buildContactConfirmationsDeps(
   config: ContactConfirmationsConfig,
@@ -53,11 +51,17 @@ export function buildContactConfirmationsDeps(
   };
 }
 
-/** Daily (EventBridge Scheduler, America/Chicago): ask for confirmations that are due, flag the overdue ones. */
+/**
+ * The daily directory upkeep (EventBridge Scheduler, 06:30 America/Chicago): organizations whose
+ * suspension ends today resume (before anything else, so they are asked and routed like the others);
+ * then contacts due are asked to confirm, and the overdue ones flagged.
+ */
 export function createContactConfirmationsHandler(deps: ContactConfirmationsDeps) {
-  return async function handle(input: unknown): Promise<ContactConfirmationsResult> {
+  return async function handle(input: unknown): Promise<ContactConfirmationsResult & { resumed: string[] }> {
     const { date } = JobInputSchema.parse(input ?? {});
-    return checkContactConfirmations(deps, date ?? minnesotaDateOf(deps.clock()));
+    const today = date ?? minnesotaDateOf(deps.clock());
+    const resumed = await resumeDueOrganizations(deps, today);
+    return { ...(await checkContactConfirmations(deps, today)), resumed };
   };
 }
 
@@ -69,4 +73,5 @@ const ready = atColdStart(async () =>
   ),
 );
 
-export const handler = async (input: unknown): Promise<ContactConfirmationsResult> => (await ready())(input);
+export const handler = async (input: unknown): Promise<ContactConfirmationsResult & { resumed: string[] }> =>
+  (await ready())(input);

@@ -5,7 +5,7 @@ import { loadConfig, ReportsConfigSchema } from '../../shared/config';
 import { minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import type { DueDeps, DueResult } from '../../shared/use-cases/check-due-reports';
 import { checkDueReports } from '../../shared/use-cases/check-due-reports';
-import { JobInputSchema } from '../report-send/handler';
+import { JobInputSchema } from '../../shared/api/jobs';
 
 export function createReportDueHandler(deps: DueDeps) {
   return async function handle(input: unknown): Promise<DueResult> {

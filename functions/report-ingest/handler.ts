@@ -1,5 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { RETURN_PREFIXES } from '../../shared/api/jobs';
 import { buildReportDeps } from '../../shared/adapters/report-deps';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
@@ -16,9 +17,6 @@ const ObjectCreatedSchema = z.object({
     object: z.object({ key: z.string().min(1) }),
   }),
 });
-
-/** Prefixes of the reports bucket that carry returned sheets: uploads and inbound mail. */
-export const RETURN_PREFIXES = { upload: 'returned/', email: 'inbound/' } as const;
 
 export function createReportIngestHandler(deps: IngestDeps) {
   return async function handle(event: EventBridgeEvent<string, unknown>): Promise<SheetResult[]> {

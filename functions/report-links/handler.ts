@@ -12,7 +12,7 @@ import { DEFAULT_XLSX_LIMITS } from '../../shared/reports/xlsx-safety';
 import type { LinkScope } from '../../shared/domain/signed-link';
 import { checkLinkToken, deriveKey } from '../../shared/domain/signed-link';
 import type { ReportDeps } from '../../shared/use-cases/send-reports';
-import { RETURN_PREFIXES } from '../report-ingest/handler';
+import { RETURN_PREFIXES } from '../../shared/api/jobs';
 
 export type ReportLinksDeps = Pick<ReportDeps, 'reports' | 'files' | 'links' | 'programContact' | 'clock' | 'log'>;
 

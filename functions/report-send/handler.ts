@@ -1,14 +1,11 @@
-import { z } from 'zod';
 import { buildReportDeps } from '../../shared/adapters/report-deps';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { loadConfig, ReportsConfigSchema } from '../../shared/config';
-import { IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
+import { minnesotaDateOf } from '../../shared/domain/minnesota-time';
+import { JobInputSchema } from '../../shared/api/jobs';
 import type { ReportDeps, SendReportsResult } from '../../shared/use-cases/send-reports';
 import { sendReports } from '../../shared/use-cases/send-reports';
-
-/** The schedule's payload: nothing (today in Minnesota) or a date, for backfills and demos. */
-export const JobInputSchema = z.object({ date: IsoDateSchema.optional() }).loose();
 
 export function createReportSendHandler(deps: ReportDeps) {
   return async function handle(input: unknown): Promise<SendReportsResult> {
