@@ -23,7 +23,7 @@ export const EVENT_CATALOG = [
   { event: LeadEmailFailed, sample: 'lead-email-failed.v1.json', producer: 'route-referral, ses-feedback' },
   { event: ReferralReassigned, sample: 'referral-reassigned.v1.json', producer: 'admin-api, ses-feedback' },
   { event: ReportSent, sample: 'report-sent.v1.json', producer: 'report-send' },
-  { event: ReportReceived, sample: 'report-received.v1.json', producer: 'report-ingest' },
+  { event: ReportReceived, sample: 'report-received.v1.json', producer: 'report-ingest, mail-intake' },
   { event: ReportAccepted, sample: 'report-accepted.v1.json', producer: 'report-ingest' },
   { event: ReportOverdue, sample: 'report-overdue.v1.json', producer: 'report-due' },
   { event: LeadContactFailing, sample: 'lead-contact-failing.v1.json', producer: 'ses-feedback' },

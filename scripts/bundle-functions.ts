@@ -21,6 +21,7 @@ export const FUNCTION_NAMES = [
   'report-send',
   'report-due',
   'report-ingest',
+  'mail-intake',
   'report-links',
   'lead-page',
   'ses-feedback',

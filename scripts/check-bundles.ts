@@ -34,7 +34,10 @@ export const BUDGETS: Record<FunctionName, Budget> = {
   'lead-page': lean,
   'report-send': reporting,
   'report-due': reporting,
-  'report-ingest': reporting,
+  'report-ingest': { maxBytes: 1.5 * MB, forbidden: ['mailparser'] },
+  // Inbound email only: the MIME parser and its charset tables, no spreadsheet library.
+  // Not named by the issue; asynchronous, off the lead path. mailparser's charset tables weigh ~0.8 MB.
+  'mail-intake': { maxBytes: 2 * MB, forbidden: ['exceljs'] },
   'report-links': reporting,
   // Lead contacts: on the lead path (re-routing after a bounce) or small pages and jobs.
   'ses-feedback': lean,
@@ -49,14 +52,8 @@ export const BUDGETS: Record<FunctionName, Budget> = {
  * them; the CI test (test/infra/bundle-budgets.test.ts) holds them to their ceiling instead, so they
  * cannot grow, and fails once they fit their budget again (then delete the entry).
  */
-export const KNOWN_OVER_BUDGET: Partial<Record<FunctionName, { readonly ceiling: number; readonly until: string }>> = {
-  'report-ingest': {
-    ceiling: 3.1 * MB,
-    until:
-      'inbound mail (mailparser with its charset tables, ~1.3 MB) is parsed by a function of its own, apart from the ' +
-      'sheet reader (exceljs, ~1 MB)',
-  },
-};
+export const KNOWN_OVER_BUDGET: Partial<Record<FunctionName, { readonly ceiling: number; readonly until: string }>> =
+  {};
 
 export interface BudgetCheck {
   readonly name: FunctionName;

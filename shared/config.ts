@@ -96,6 +96,23 @@ export const ReportsConfigSchema = z.object({
 });
 export type ReportsConfig = z.infer<typeof ReportsConfigSchema>;
 
+/** mail-intake: unpacks inbound email for report-ingest; it signs and checks nothing. */
+export const MailIntakeConfigSchema = ReportsConfigSchema.pick({
+  AWS_REGION: true,
+  AWS_ENDPOINT_URL_DYNAMODB: true,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: true,
+  AWS_ENDPOINT_URL_SES: true,
+  AWS_ENDPOINT_URL_S3: true,
+  DIRECTORY_TABLE: true,
+  REPORTS_BUCKET: true,
+  EVENT_BUS_NAME: true,
+  REPORT_SENDER: true,
+  PROGRAM_CONTACT: true,
+  REQUIRE_SENDER_AUTHENTICATION: true,
+  SES_CONFIGURATION_SET: true,
+});
+export type MailIntakeConfig = z.infer<typeof MailIntakeConfigSchema>;
+
 /** The admin API and the pal CLI: ops' tools reach every flow, so they carry both configurations. */
 export const AdminConfigSchema = RoutingConfigSchema.extend(ReportsConfigSchema.shape).extend({
   AUDIT_TABLE: name,

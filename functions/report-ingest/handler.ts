@@ -1,22 +1,12 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { z } from 'zod';
-import { RETURN_PREFIXES } from '../../shared/api/jobs';
+import { ObjectCreatedSchema, RETURN_PREFIXES } from '../../shared/api/jobs';
 import { buildReportDeps } from '../../shared/adapters/report-deps';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { loadConfig, ReportsConfigSchema } from '../../shared/config';
-import type { IngestDeps, SheetResult } from '../../shared/use-cases/ingest-report';
+import type { IngestDeps } from '../../shared/use-cases/ingest-report';
+import type { SheetResult } from '../../shared/use-cases/report-refusal';
 import { ingestReturnedFile } from '../../shared/use-cases/ingest-report';
-
-/** S3's "Object Created" event as EventBridge delivers it (the fields used here). */
-const ObjectCreatedSchema = z.object({
-  'detail-type': z.literal('Object Created'),
-  time: z.string(),
-  detail: z.object({
-    bucket: z.object({ name: z.string() }),
-    object: z.object({ key: z.string().min(1) }),
-  }),
-});
 
 export function createReportIngestHandler(deps: IngestDeps) {
   return async function handle(event: EventBridgeEvent<string, unknown>): Promise<SheetResult[]> {
@@ -28,7 +18,7 @@ export function createReportIngestHandler(deps: IngestDeps) {
     const key = decodeURIComponent(parsed.data.detail.object.key.replace(/\+/g, ' '));
     const source = key.startsWith(RETURN_PREFIXES.upload)
       ? 'upload'
-      : key.startsWith(RETURN_PREFIXES.email)
+      : key.startsWith(RETURN_PREFIXES.mailAttachment)
         ? 'email'
         : undefined;
     if (!source) {

@@ -22,6 +22,7 @@ import { buildIntakeApiDeps, createIntakeApiHandler } from '../../functions/inta
 import { buildLeadPageDeps, createLeadPageHandler } from '../../functions/lead-page/handler';
 import { createReportDueHandler } from '../../functions/report-due/handler';
 import { createReportIngestHandler } from '../../functions/report-ingest/handler';
+import { buildMailIntakeDeps, createMailIntakeHandler } from '../../functions/mail-intake/handler';
 import { RETURN_PREFIXES } from '../../shared/api/jobs';
 import { createReportLinksHandler } from '../../functions/report-links/handler';
 import { createReportSendHandler } from '../../functions/report-send/handler';
@@ -63,7 +64,7 @@ import { SES_FEEDBACK_DETAIL_TYPES, SES_SOURCE } from '../../shared/domain/mail-
 import { OrganizationSchema } from '../../shared/domain/organization';
 import type { DueResult } from '../../shared/use-cases/check-due-reports';
 import type { ContactConfirmationsResult } from '../../shared/use-cases/contact-confirmations';
-import type { SheetResult } from '../../shared/use-cases/ingest-report';
+import type { SheetResult } from '../../shared/use-cases/report-refusal';
 import type { SendReportsResult } from '../../shared/use-cases/send-reports';
 import { ApiRouter } from './api-router';
 import { serveApi, urlOf } from './api-server';
@@ -287,8 +288,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     bus.addRule({
       name: 'report-ingest',
       detailTypes: ['Object Created'],
-      matches: (e) => e.source === 'aws.s3' && isReturnKey(e),
+      matches: (e) => e.source === 'aws.s3' && keyStartsWith(e, RETURN_PREFIXES.upload, RETURN_PREFIXES.mailAttachment),
       target: async (e) => ingested.push(await ingest(e)),
+    });
+    const mailIntake = createMailIntakeHandler({ ...buildMailIntakeDeps(config.reports, LOCAL_CREDENTIALS), clock });
+    bus.addRule({
+      name: 'mail-intake',
+      detailTypes: ['Object Created'],
+      matches: (e) => e.source === 'aws.s3' && keyStartsWith(e, RETURN_PREFIXES.email),
+      target: async (e) => {
+        const result = await mailIntake(e);
+        // A refused email never reaches report-ingest: its result is recorded here, as ingest's would be.
+        if (result && result.outcome === 'refused') ingested.push([result]);
+      },
     });
     s3.on(
       'event',
@@ -392,9 +404,9 @@ function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined
   return Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
 }
 
-function isReturnKey(event: EventBridgeEvent<string, unknown>): boolean {
+function keyStartsWith(event: EventBridgeEvent<string, unknown>, ...prefixes: string[]): boolean {
   const key = (event.detail as { object?: { key?: string } }).object?.key ?? '';
-  return key.startsWith(RETURN_PREFIXES.upload) || key.startsWith(RETURN_PREFIXES.email);
+  return prefixes.some((prefix) => key.startsWith(prefix));
 }
 
 async function createTables(endpoint: string): Promise<void> {

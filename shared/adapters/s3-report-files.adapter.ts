@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ReportFiles, UploadForm } from '../ports/report-files.port';
+import type { ReportFiles, StoredObject, UploadForm } from '../ports/report-files.port';
 
 export class S3ReportFiles implements ReportFiles {
   constructor(
@@ -10,19 +10,34 @@ export class S3ReportFiles implements ReportFiles {
     private readonly bucket: string,
   ) {}
 
-  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+  async put(key: string, body: Buffer, contentType: string, metadata?: Record<string, string>): Promise<void> {
     // Encryption at rest is the bucket's default (SSE-KMS, set in the CDK app), not per request.
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ...(metadata && { Metadata: metadata }),
+      }),
     );
   }
 
-  async get(key: string, maxBytes: number): Promise<{ body: Buffer; lastModified?: Date } | { tooLarge: number }> {
+  async get(
+    key: string,
+    maxBytes: number,
+  ): Promise<StoredObject | { tooLarge: number; metadata?: Record<string, string> }> {
     const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-    if ((head.ContentLength ?? 0) > maxBytes) return { tooLarge: head.ContentLength ?? 0 };
+    const metadata = head.Metadata;
+    if ((head.ContentLength ?? 0) > maxBytes)
+      return { tooLarge: head.ContentLength ?? 0, ...(metadata && { metadata }) };
     const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     const bytes = await out.Body!.transformToByteArray();
-    return { body: Buffer.from(bytes), ...(out.LastModified && { lastModified: out.LastModified }) };
+    return {
+      body: Buffer.from(bytes),
+      ...(out.LastModified && { lastModified: out.LastModified }),
+      ...(metadata && { metadata }),
+    };
   }
 
   async downloadUrl(key: string, fileName: string, ttlSeconds: number): Promise<string> {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { simpleParser } from 'mailparser';
 import { buildEvent } from '../../events/envelope';
-import { ReportAccepted, ReportReceived } from '../../events/report-events';
+import { ReportAccepted } from '../../events/report-events';
 import { RetryLaterError } from '../domain/errors';
 import { minnesotaDateOf } from '../domain/minnesota-time';
 import type { Organization } from '../domain/organization';
@@ -9,14 +8,15 @@ import type { RecordedOutcome, Referral } from '../domain/referral';
 import type { Report } from '../domain/report';
 import { REPORT_ID_PATTERN } from '../domain/report';
 import type { ReportProblemLine } from '../domain/report-email';
-import { composeReceiptEmail, composeRefusalEmail } from '../domain/report-email';
+import { composeReceiptEmail } from '../domain/report-email';
 import { isBlankRow, validateReturnedRow } from '../domain/report-sheet';
 import { verifyReportIdentity } from '../domain/report-signature';
 import { deriveKey } from '../domain/signed-link';
-import type { OutgoingEvent } from '../ports/event-publisher.port';
 import { readReturnedWorkbook } from '../reports/report-reader';
 import { DEFAULT_XLSX_LIMITS, inspectXlsx } from '../reports/xlsx-safety';
 import { reportLinks } from './report-links';
+import type { FileOrigin, SheetResult } from './report-refusal';
+import { Refusal, receivedEvent, refuse } from './report-refusal';
 import type { ReportDeps } from './send-reports';
 import { collect, windowInstants } from './send-reports';
 
@@ -28,36 +28,9 @@ export interface IngestDeps extends ReportDeps {
 /** A claim on a file older than this belongs to a delivery that died (the function's timeout is far shorter). */
 const FILE_CLAIM_STALE_MS = 15 * 60 * 1000;
 
-/** Raw inbound messages larger than this are not read (a 5 MB sheet is about 7 MB once base64-encoded). */
-const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
-
-export type FileOrigin =
-  { source: 'upload'; key: string; receivedAt: string } | { source: 'email'; key: string; receivedAt: string };
-
-export interface SheetResult {
-  readonly outcome: 'ingested' | 'refused' | 'duplicate';
-  readonly reportId?: string;
-  readonly refusal?: string;
-  readonly accepted?: number;
-  readonly problems?: number;
-  readonly missing?: number;
-  readonly status?: 'complete' | 'incomplete';
-}
-
-class Refusal extends Error {
-  constructor(
-    readonly rule: string,
-    readonly reason: string,
-    readonly notify?: { to: string; fileName?: string },
-  ) {
-    super(reason);
-    this.name = 'Refusal';
-  }
-}
-
 /**
  * Report ingest (design.md flow 4), for one object in the bucket: an upload under returned/,
- * or an inbound email under inbound/ (its .xlsx attachments).
+ * or an email's attachment under received/ (mail-intake unpacked it from inbound/, with its sender).
  */
 export async function ingestReturnedFile(deps: IngestDeps, origin: FileOrigin): Promise<SheetResult[]> {
   if (origin.source === 'upload') {
@@ -73,45 +46,18 @@ export async function ingestReturnedFile(deps: IngestDeps, origin: FileOrigin): 
     return [result];
   }
 
-  const object = await deps.files.get(origin.key, MAX_MESSAGE_BYTES);
-  if ('tooLarge' in object) return [await refuse(deps, origin, new Refusal('too-large', 'the email is too large'))];
-  const mail = await simpleParser(object.body, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
-  const sender = mail.from?.value[0]?.address?.toLowerCase();
+  // An email's attachment, unpacked by mail-intake with the sender it came from.
+  const object = await deps.files.get(origin.key, DEFAULT_XLSX_LIMITS.maxBytes);
+  const sender = object.metadata?.sender?.toLowerCase();
+  const fileName = object.metadata?.['file-name'] ? decodeURIComponent(object.metadata['file-name']) : undefined;
   const organizations = await deps.directory.list();
-  const senderOrg = organizations.find((o) => o.leadEmail.toLowerCase() === sender);
-  const notify = senderOrg && sender ? { to: sender } : undefined;
-  if (deps.requireSenderAuthentication && !senderAuthenticated(mail.headers.get('authentication-results'))) {
-    return [
-      await refuse(
-        deps,
-        origin,
-        new Refusal('unauthenticated-sender', 'the sender could not be authenticated (SPF/DKIM)'),
-      ),
-    ];
-  }
-  const sheets = mail.attachments.filter(
-    (a) => /\.xls[xmb]?$/i.test(a.filename ?? '') || /spreadsheet|excel/i.test(a.contentType),
-  );
-  if (sheets.length === 0) {
-    return [
-      await refuse(
-        deps,
-        origin,
-        new Refusal('no-attachment', 'the email has no spreadsheet attached', notify && { to: notify.to }),
-      ),
-    ];
-  }
-  const results: SheetResult[] = [];
-  for (const sheet of sheets) {
-    const fileNotify = notify && { to: notify.to, ...(sheet.filename && { fileName: sheet.filename }) };
-    results.push(
-      await ingestSheet(deps, origin, sheet.content, {
-        ...(sender && { sender }),
-        ...(fileNotify && { notify: fileNotify }),
-      }),
-    );
-  }
-  return results;
+  const notify =
+    sender && organizations.some((o) => o.leadEmail.toLowerCase() === sender)
+      ? { to: sender, ...(fileName && { fileName }) }
+      : undefined;
+  if ('tooLarge' in object) return [await refuse(deps, origin, new Refusal('too-large', tooLargeText(), notify))];
+  if (!sender) return [await refuse(deps, origin, new Refusal('wrong-sender', 'the sender of the email is not known'))];
+  return [await ingestSheet(deps, origin, object.body, { sender, ...(notify && { notify }) })];
 }
 
 async function ingestSheet(
@@ -334,47 +280,6 @@ async function applyRows(
     missing: missingReferralIds.length,
     status,
   };
-}
-
-async function refuse(deps: IngestDeps, origin: FileOrigin, refusal: Refusal): Promise<SheetResult> {
-  deps.log.warn('Returned file refused', { fileKey: origin.key, source: origin.source, rule: refusal.rule });
-  if (refusal.notify) {
-    const email = composeRefusalEmail({
-      reason: refusal.reason,
-      ...(refusal.notify.fileName && { fileName: refusal.notify.fileName }),
-      programContact: deps.programContact,
-    });
-    await deps.mailer.send({ to: [refusal.notify.to], replyTo: [deps.programContact], ...email });
-  }
-  await deps.events.publish([receivedEvent(deps, origin, 'refused', undefined, refusal.rule)]);
-  return { outcome: 'refused', refusal: refusal.rule };
-}
-
-/** `Report Received` for a file, once per file and outcome (its id is the file's key). */
-function receivedEvent(
-  deps: IngestDeps,
-  origin: FileOrigin,
-  outcome: 'ingested' | 'refused' | 'duplicate',
-  report?: Report,
-  refusal?: string,
-): OutgoingEvent {
-  return buildEvent(
-    ReportReceived,
-    {
-      ...(report && { reportId: report.reportId, organizationId: report.organizationId }),
-      source: origin.source,
-      fileKey: origin.key,
-      outcome,
-      ...(refusal && { refusal }),
-    },
-    `received:${origin.key}:${outcome}`,
-    deps.clock(),
-  );
-}
-
-function senderAuthenticated(header: unknown): boolean {
-  const text = typeof header === 'string' ? header : JSON.stringify(header ?? '');
-  return /\b(spf|dkim)=pass\b/i.test(text);
 }
 
 function tooLargeText(): string {

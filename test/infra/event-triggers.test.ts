@@ -42,7 +42,7 @@ describe('ReferralEventBus', () => {
 
 describe('EventTriggers: EventBridge rules', () => {
   test('one rule per event a handler consumes, each with one Lambda target', () => {
-    expect(rules()).toHaveLength(3);
+    expect(rules()).toHaveLength(4);
     for (const rule of rules()) expect(rule.Targets).toHaveLength(1);
   });
 
@@ -53,7 +53,7 @@ describe('EventTriggers: EventBridge rules', () => {
     expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('route-referral'));
   });
 
-  test('S3 Object Created under returned/ or inbound/ of the reports bucket (default bus) → report-ingest', () => {
+  test('S3 Object Created under returned/ or received/ of the reports bucket (default bus) → report-ingest', () => {
     const rule = synth.resources[synth.idOf(synth.stack.triggers.reportIngestRule)]!.Properties!;
     expect(rule.EventBusName).toBeUndefined();
     expect(rule.EventPattern).toEqual({
@@ -61,10 +61,21 @@ describe('EventTriggers: EventBridge rules', () => {
       'detail-type': ['Object Created'],
       detail: {
         bucket: { name: [{ Ref: synth.idOf(synth.stack.reports.bucket) }] },
-        object: { key: [{ prefix: 'returned/' }, { prefix: 'inbound/' }] },
+        object: { key: [{ prefix: 'returned/' }, { prefix: 'received/' }] },
       },
     });
     expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('report-ingest'));
+    // Inbound email (SES receiving's inbound/) goes to mail-intake, which unpacks its sheets into received/.
+    const mail = synth.resources[synth.idOf(synth.stack.triggers.mailIntakeRule)]!.Properties!;
+    expect(mail.EventPattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: {
+        bucket: { name: [{ Ref: synth.idOf(synth.stack.reports.bucket) }] },
+        object: { key: [{ prefix: 'inbound/' }] },
+      },
+    });
+    expect(flat((mail.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('mail-intake'));
     // The bucket announces its objects to EventBridge (natively: no notification custom resource).
     const bucket = synth.resources[synth.idOf(synth.stack.reports.bucket)]!.Properties!;
     expect(bucket.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
@@ -181,6 +192,7 @@ describe('dead-letter queues', () => {
     expect(queues.map((f) => f.name).sort()).toEqual(
       [
         'contact-confirmations',
+        'mail-intake',
         'report-due',
         'report-ingest',
         'report-send',

@@ -25,6 +25,7 @@ const ASYNC = [
   'report-send',
   'report-due',
   'report-ingest',
+  'mail-intake',
   'ses-feedback',
   'contact-confirmations',
 ];

@@ -15,6 +15,7 @@ import {
   LeadPageConfigSchema,
   loadConfig,
   MailFeedbackConfigSchema,
+  MailIntakeConfigSchema,
   ReportsConfigSchema,
   RepublishConfigSchema,
   RoutingConfigSchema,
@@ -41,6 +42,7 @@ const SCHEMAS: Record<FunctionName, z.ZodType> = {
   'report-send': ReportsConfigSchema,
   'report-due': ReportsConfigSchema,
   'report-ingest': ReportsConfigSchema,
+  'mail-intake': MailIntakeConfigSchema,
   'report-links': ReportsConfigSchema,
   'lead-page': LeadPageConfigSchema,
   'ses-feedback': MailFeedbackConfigSchema,
@@ -54,6 +56,7 @@ const ASYNC: readonly FunctionName[] = [
   'report-send',
   'report-due',
   'report-ingest',
+  'mail-intake',
   'ses-feedback',
   'contact-confirmations',
 ];
@@ -264,10 +267,18 @@ describe("each function's role allows only its own resources", () => {
       ...table('reports', 'rw'),
       ...tableKey(true),
       ...objects('s3:GetObject', 'returned/'),
-      ...objects('s3:GetObject', 'inbound/'),
+      ...objects('s3:GetObject', 'received/'),
       ...publish(),
       ...send(),
       ...secretRead('signing'),
+    ],
+    'mail-intake': () => [
+      ...table('directory', 'r'),
+      ...tableKey(false),
+      ...objects('s3:GetObject', 'inbound/'),
+      ...objects('s3:PutObject', 'received/'),
+      ...publish(),
+      ...send(),
     ],
     'report-links': () => [
       ...table('reports', 'r'),
@@ -403,7 +414,7 @@ describe("each function's role allows only its own resources", () => {
     const decrypters = key.Statement.filter((s) => s.Action === 'kms:Decrypt').flatMap((s) =>
       ([] as unknown[]).concat(s.Principal.AWS).map(flat),
     );
-    const holders = FUNCTION_NAMES.filter((n) => n !== 'intake-api' && n !== 'republish-referrals');
+    const holders = FUNCTION_NAMES.filter((n) => !['intake-api', 'republish-referrals', 'mail-intake'].includes(n));
     expect(decrypters.sort()).toEqual(holders.map((n) => `<${id(fnOf(n).role)}.Arn>`).sort());
     for (const s of key.Statement.filter((st) => st.Action === 'kms:Decrypt')) {
       expect(JSON.stringify(s.Condition)).toContain('secretsmanager.');

@@ -36,8 +36,11 @@ export interface EventTriggersProps {
   readonly environment: string;
   readonly bus: events.IEventBus;
   readonly reportsBucket: s3.IBucket;
-  /** Prefixes of the reports bucket whose new objects are returned sheets (uploads and inbound mail). */
+  /** Prefixes of the reports bucket whose new objects are returned sheets (uploads, email attachments). */
   readonly returnPrefixes: readonly string[];
+  /** The prefix SES receiving stores inbound email under. */
+  readonly inboundPrefix: string;
+  readonly mailIntake: PalFunction;
   readonly routeReferral: PalFunction;
   readonly republishReferrals: PalFunction;
   readonly reportSend: PalFunction;
@@ -52,7 +55,8 @@ export interface EventTriggersProps {
 /**
  * What starts the asynchronous functions, as infra/local/stack.ts wires them locally:
  * - `Referral Created` on the PAL bus → route-referral;
- * - S3 `Object Created` under returned/ or inbound/ of the reports bucket (default bus) → report-ingest;
+ * - S3 `Object Created` under returned/ or received/ of the reports bucket (default bus) → report-ingest;
+ * - S3 `Object Created` under inbound/ (email from SES receiving) → mail-intake;
  * - SES `Email Bounced` / `Email Complaint Received` of the configuration set (default bus) → ses-feedback;
  * - Scheduler, America/Chicago: the sweeper every 5 minutes; daily, contact-confirmations 06:30,
  *   report-send 07:00, report-due 07:15.
@@ -62,6 +66,7 @@ export interface EventTriggersProps {
 export class EventTriggers extends Construct {
   public readonly routeReferralRule: events.Rule;
   public readonly reportIngestRule: events.Rule;
+  public readonly mailIntakeRule: events.Rule;
   public readonly sesFeedbackRule: events.Rule;
   public readonly scheduleGroup: scheduler.ScheduleGroup;
   public readonly schedules: Readonly<Record<keyof typeof SCHEDULES, scheduler.Schedule>>;
@@ -80,7 +85,7 @@ export class EventTriggers extends Construct {
     // S3 announces objects on the default bus (the bucket has EventBridge notifications on).
     this.reportIngestRule = new events.Rule(this, 'ReturnedSheet', {
       ruleName: `pal-${props.environment}-returned-sheet`,
-      description: 'A returned sheet (upload) or inbound email stored in the reports bucket → report-ingest',
+      description: "A returned sheet (an upload, or an email's attachment) in the reports bucket → report-ingest",
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
@@ -91,6 +96,20 @@ export class EventTriggers extends Construct {
       },
     });
     this.reportIngestRule.addTarget(lambdaTarget(props.reportIngest));
+
+    this.mailIntakeRule = new events.Rule(this, 'InboundMail', {
+      ruleName: `pal-${props.environment}-inbound-mail`,
+      description: 'An email stored by SES receiving in the reports bucket → mail-intake',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [props.reportsBucket.bucketName] },
+          object: { key: [{ prefix: props.inboundPrefix }] },
+        },
+      },
+    });
+    this.mailIntakeRule.addTarget(lambdaTarget(props.mailIntake));
 
     // SES publishes feedback on the default bus only; the configuration set's tag keeps other senders' out.
     this.sesFeedbackRule = new events.Rule(this, 'MailFeedback', {

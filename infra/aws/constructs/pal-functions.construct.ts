@@ -144,6 +144,26 @@ export class PalFunctions extends Construct {
     });
     this.useReports(due, { tables: { directory: 'read', reports: 'readWrite' }, sendsFrom: [props.reportSender] });
 
+    // Inbound email: the MIME parser lives here alone, apart from the sheet reader (bundle budgets).
+    const mailIntake = fn(
+      'mail-intake',
+      'MailIntake',
+      'PAL: unpacks the sheets attached to inbound email for report-ingest',
+      {
+        memorySize: 512,
+        timeout: Duration.minutes(1),
+        reservedConcurrency: 5,
+        invocation: 'async',
+      },
+    );
+    this.useReports(mailIntake, {
+      tables: { directory: 'read' },
+      reads: ['inbound'],
+      writes: ['received'],
+      sendsFrom: [props.reportSender],
+      secrets: [],
+    });
+
     const ingest = fn('report-ingest', 'ReportIngest', 'PAL: ingests returned report sheets (upload or email)', {
       memorySize: 1024,
       timeout: Duration.minutes(2),
@@ -152,7 +172,7 @@ export class PalFunctions extends Construct {
     });
     this.useReports(ingest, {
       tables: { referrals: 'readWrite', directory: 'read', reports: 'readWrite' },
-      reads: ['returned', 'inbound'],
+      reads: ['returned', 'received'],
       sendsFrom: [props.reportSender],
     });
 
@@ -257,6 +277,7 @@ export class PalFunctions extends Construct {
       'report-send': send,
       'report-due': due,
       'report-ingest': ingest,
+      'mail-intake': mailIntake,
       'report-links': links,
       'lead-page': leadPage,
       'ses-feedback': feedback,
@@ -294,8 +315,8 @@ export class PalFunctions extends Construct {
     fn: PalFunction,
     needs: Omit<Needs, 'publishes'> & {
       publishes?: boolean;
-      reads?: ('generated' | 'returned' | 'inbound')[];
-      writes?: ('generated' | 'returned')[];
+      reads?: ('generated' | 'returned' | 'inbound' | 'received')[];
+      writes?: ('generated' | 'returned' | 'received')[];
     },
   ): void {
     const p = this.props;

@@ -4,13 +4,14 @@ import { nagResource } from './nag-finding';
 
 /**
  * The bucket's prefixes: generated sheets (shared/domain/report.ts reportFileKey), sheets uploaded
- * back and inbound email (RETURN_PREFIXES of functions/report-ingest/handler.ts). Written out here so
- * the CDK app does not load a handler and its SDK clients; test/infra pins them to the handlers'.
+ * back, inbound email as SES stores it, and the sheets mail-intake takes out of it (RETURN_PREFIXES of
+ * shared/api/jobs.ts). Written out here; test/infra pins them to the shared ones.
  */
 export const REPORT_PREFIXES = {
   generated: 'reports/',
   returned: 'returned/',
   inbound: 'inbound/',
+  received: 'received/',
 } as const;
 export type ReportPrefix = keyof typeof REPORT_PREFIXES;
 
