@@ -287,6 +287,8 @@ const damage: fc.Arbitrary<Damage> = fc.oneof(
 
 function damaged(original: Buffer, d: Damage): Buffer {
   const bytes = Buffer.from(original);
+  // An earlier cut may have left nothing to damage further (and `% 0` is NaN).
+  if (bytes.length === 0) return bytes;
   switch (d.kind) {
     case 'flip':
       d.at.forEach((at, i) => {
