@@ -80,6 +80,9 @@ function main(): void {
     // inspectXlsx refusing a 1 MB zip that inflates to 400 MB (median of 25; method in measure-zip-bomb.ts).
     const bomb = measureWith<{ ms: number; zipBytes: number }>('measure-zip-bomb.ts');
     results.zipBombMs = bomb.ms;
+    // Each function's bundle as deployed: minified bytes (esbuild's metafile) and a cold import's time.
+    const bundles = measureWith<Record<string, { bytes: number; importMs: number }>>('measure-bundles.ts');
+    results.bundles = bundles;
 
     const file = join(__dirname, 'results.json');
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
@@ -102,6 +105,12 @@ function main(): void {
     console.log(
       `zip bomb refused by inspectXlsx (${(bomb.zipBytes / (1024 * 1024)).toFixed(1)} MB → 400 MB): ${bomb.ms} ms`,
     );
+    console.log('\nfunction bundle                  KB   cold import ms');
+    for (const [name, b] of Object.entries(bundles)) {
+      console.log(
+        `${name.padEnd(26)}${(b.bytes / 1000).toFixed(1).padStart(9)}   ${b.importMs.toFixed(1).padStart(14)}`,
+      );
+    }
     console.log(`written to ${file}`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
