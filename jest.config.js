@@ -6,6 +6,9 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option (Jest ignores it inside a project): the stand-ins and the CDK synth take seconds
+  // on a shared 2-core machine, so tests get two minutes before they are called hung.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -20,7 +23,6 @@ module.exports = {
       transform,
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/jest.setup.js'],
-      testTimeout: 60000,
     },
     {
       displayName: 'infra',
@@ -28,7 +30,6 @@ module.exports = {
       transform,
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/jest.setup.js'],
-      testTimeout: 120000,
     },
   ],
 };
