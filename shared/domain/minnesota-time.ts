@@ -128,3 +128,26 @@ export function instantsOfMinnesotaDays(firstDay: IsoDate, lastDay: IsoDate): [s
     new Date(startOfMinnesotaDay(addDays(lastDay, 1)).getTime() - 1).toISOString(),
   ];
 }
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** 2017-11-29 → "Wednesday, November 29, 2017" (or without the weekday), as emails and sheets write dates. */
+export function writtenDate(date: IsoDate, withWeekday = true): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  const text = `${MONTH_NAMES[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
+  return withWeekday ? `${WEEKDAY_NAMES[d.getUTCDay()]}, ${text}` : text;
+}

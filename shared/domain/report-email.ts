@@ -1,5 +1,6 @@
 import { escapeHtml } from './lead-email';
 import type { IsoDate } from './minnesota-time';
+import { writtenDate } from './minnesota-time';
 import type { Report } from './report';
 
 /** The report emails: window, counts and dates, links; never a consumer's name in them. */
@@ -17,26 +18,9 @@ export interface ReportProblemLine {
   readonly message: string;
 }
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** "Wednesday, November 29, 2017" */
 export function spokenDate(date: IsoDate): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  return `${WEEKDAYS[d.getUTCDay()]}, ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
+  return writtenDate(date);
 }
 
 function windowText(r: Pick<Report, 'windowStart' | 'windowEnd'>): string {

@@ -1,6 +1,6 @@
 import { Writable, type Stream } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { minnesotaDateOf, type IsoDate } from '../domain/minnesota-time';
+import { writtenDate, minnesotaDateOf, type IsoDate } from '../domain/minnesota-time';
 import {
   COMMENTS_MAX_LENGTH,
   formatReportDate,
@@ -109,31 +109,8 @@ const COLUMN_DESCRIPTIONS: Record<ReportColumnKey, string> = {
   comments: `Optional. Anything that helps explain the outcome, up to ${COMMENTS_MAX_LENGTH} characters.`,
 };
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
 function dateOf(date: IsoDate): Date {
   return new Date(`${date}T00:00:00Z`);
-}
-
-/** 2017-11-29 → "Wednesday, November 29, 2017". */
-function writtenOut(date: IsoDate, withWeekday = false): string {
-  const d = dateOf(date);
-  const text = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
-  return withWeekday ? `${WEEKDAYS[d.getUTCDay()]}, ${text}` : text;
 }
 
 /** 0 → "A"; the report has far fewer than 26 columns. */
@@ -196,10 +173,13 @@ function addInstructions(workbook: Workbook, input: ReportWorkbookInput): void {
   title.commit();
   const lines: [string, string | ExcelJS.CellHyperlinkValue][] = [
     ['Organization', input.organizationName],
-    ['Reporting window', `Referrals sent ${writtenOut(window.start)} through ${writtenOut(window.end)}`],
-    ['Report sent', writtenOut(window.sendDate, true)],
-    ['Due back by', writtenOut(window.dueDate, true)],
-    ['Prepared', writtenOut(minnesotaDateOf(input.generatedAt))],
+    [
+      'Reporting window',
+      `Referrals sent ${writtenDate(window.start, false)} through ${writtenDate(window.end, false)}`,
+    ],
+    ['Report sent', writtenDate(window.sendDate)],
+    ['Due back by', writtenDate(window.dueDate)],
+    ['Prepared', writtenDate(minnesotaDateOf(input.generatedAt), false)],
     ['', ''],
     [
       'What to do',
