@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamo-query';
 import type { AuditEntry, AuditLog } from '../ports/audit-log.port';
 
 /** Items: pk `subject`, sk `<at>#<uuid>` (two entries in the same millisecond both stay). */
@@ -21,23 +22,14 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   async list(subject: string): Promise<AuditEntry[]> {
-    const entries: AuditEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'subject = :s',
-          ExpressionAttributeValues: { ':s': subject },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const { sk: _sk, ...entry } = item;
-        entries.push(entry as AuditEntry);
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return entries;
+    return queryAll(
+      this.doc,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'subject = :s',
+        ExpressionAttributeValues: { ':s': subject },
+      },
+      ({ sk: _sk, ...entry }) => entry as unknown as AuditEntry,
+    );
   }
 }

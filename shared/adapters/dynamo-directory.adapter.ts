@@ -1,10 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AssisterType } from '../domain/assister-type';
 import type { Organization } from '../domain/organization';
 import { OrganizationSchema, servesCounty } from '../domain/organization';
 import type { AssisterDirectory } from '../ports/assister-directory.port';
+import { queryAll, queryItems } from './dynamo-query';
 import { DIRECTORY_INDEX } from './dynamo-tables';
 
 /*
@@ -31,20 +32,13 @@ export class DynamoAssisterDirectory implements AssisterDirectory {
     const partitions = [coveragePk(type, countyFips), coveragePk(type, STATEWIDE)];
     const ids = new Set<string>();
     for (const pk of partitions) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': pk },
-            ProjectionExpression: 'organizationId',
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) ids.add(String(item.organizationId));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      const items = queryItems(this.doc, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'organizationId',
+      });
+      for await (const item of items) ids.add(String(item.organizationId));
     }
     const profiles = await this.getMany([...ids]);
     return profiles.filter((o) => o.type === type && servesCounty(o, countyFips));
@@ -85,23 +79,17 @@ export class DynamoAssisterDirectory implements AssisterDirectory {
   }
 
   async list(): Promise<Organization[]> {
-    const all: Organization[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: DIRECTORY_INDEX.byKind,
-          KeyConditionExpression: '#kind = :k',
-          ExpressionAttributeNames: { '#kind': 'kind' },
-          ExpressionAttributeValues: { ':k': KIND },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) all.push(toOrganization(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return all;
+    return queryAll(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: DIRECTORY_INDEX.byKind,
+        KeyConditionExpression: '#kind = :k',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: { ':k': KIND },
+      },
+      toOrganization,
+    );
   }
 
   private async getMany(ids: string[]): Promise<Organization[]> {

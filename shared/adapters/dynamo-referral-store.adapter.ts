@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   LeadDelivery,
@@ -16,6 +15,7 @@ import type {
   ReportReferrals,
 } from '../ports/referral-store.port';
 import { addDays, minnesotaDateOf } from '../domain/minnesota-time';
+import { queryItems } from './dynamo-query';
 import { PUBLISH_PENDING, REFERRALS_INDEX } from './dynamo-tables';
 
 /** Index attributes that live on the item but are not part of the referral. */
@@ -193,30 +193,23 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger, Rep
   /** Every referral made on the Minnesota days [fromDay, toDay] (one index query a day). */
   async *referredBetween(fromDay: string, toDay: string): AsyncIterable<ReferralSummary> {
     for (let day = fromDay; day <= toDay; day = addDays(day, 1)) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out: QueryCommandOutput = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: REFERRALS_INDEX.byDay,
-            KeyConditionExpression: 'referredOn = :d',
-            ExpressionAttributeValues: { ':d': day },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const i of out.Items ?? []) {
-          yield {
-            referralId: String(i.referralId),
-            referredAt: String(i.referredAt),
-            countyFips: String(i.countyFips),
-            assisterType: i.assisterType as ReferralSummary['assisterType'],
-            ...(i.preferredLanguage !== undefined && { preferredLanguage: String(i.preferredLanguage) }),
-            status: i.status as ReferralStatus,
-            ...(i.assignedOrganizationId !== undefined && { organizationId: String(i.assignedOrganizationId) }),
-          };
-        }
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      const items = queryItems(this.doc, {
+        TableName: this.tableName,
+        IndexName: REFERRALS_INDEX.byDay,
+        KeyConditionExpression: 'referredOn = :d',
+        ExpressionAttributeValues: { ':d': day },
+      });
+      for await (const i of items) {
+        yield {
+          referralId: String(i.referralId),
+          referredAt: String(i.referredAt),
+          countyFips: String(i.countyFips),
+          assisterType: i.assisterType as ReferralSummary['assisterType'],
+          ...(i.preferredLanguage !== undefined && { preferredLanguage: String(i.preferredLanguage) }),
+          status: i.status as ReferralStatus,
+          ...(i.assignedOrganizationId !== undefined && { organizationId: String(i.assignedOrganizationId) }),
+        };
+      }
     }
   }
 
@@ -257,20 +250,13 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger, Rep
   }
 
   async *assignedBetween(organizationId: string, referredFrom: string, referredTo: string): AsyncIterable<Referral> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: REFERRALS_INDEX.byOrganization,
-          KeyConditionExpression: 'assignedOrganizationId = :o AND referredAt BETWEEN :a AND :b',
-          ExpressionAttributeValues: { ':o': organizationId, ':a': referredFrom, ':b': referredTo },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) yield toReferral(item);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryItems(this.doc, {
+      TableName: this.tableName,
+      IndexName: REFERRALS_INDEX.byOrganization,
+      KeyConditionExpression: 'assignedOrganizationId = :o AND referredAt BETWEEN :a AND :b',
+      ExpressionAttributeValues: { ':o': organizationId, ':a': referredFrom, ':b': referredTo },
+    });
+    for await (const item of items) yield toReferral(item);
   }
 
   async recordOutcome(referralId: string, organizationId: string, outcome: RecordedOutcome): Promise<boolean> {

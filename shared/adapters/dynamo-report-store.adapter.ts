@@ -1,8 +1,9 @@
-import type { DynamoDBDocumentClient, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IsoDate } from '../domain/minnesota-time';
 import type { Report } from '../domain/report';
 import type { ReportStore } from '../ports/report-store.port';
+import { queryAll } from './dynamo-query';
 import { isConditionFailure } from './dynamo-referral-store.adapter';
 import { REPORT_OPEN, REPORTS_INDEX } from './dynamo-tables';
 
@@ -64,41 +65,29 @@ export class DynamoReportStore implements ReportStore {
   }
 
   async listOpen(dueOnOrBefore: IsoDate): Promise<Report[]> {
-    const reports: Report[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: REPORTS_INDEX.open,
-          KeyConditionExpression: 'openFlag = :open AND dueDate <= :d',
-          ExpressionAttributeValues: { ':open': REPORT_OPEN, ':d': dueOnOrBefore },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) reports.push(toReport(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return reports;
+    return queryAll(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: REPORTS_INDEX.open,
+        KeyConditionExpression: 'openFlag = :open AND dueDate <= :d',
+        ExpressionAttributeValues: { ':open': REPORT_OPEN, ':d': dueOnOrBefore },
+      },
+      toReport,
+    );
   }
 
   async listForWindow(windowId: string): Promise<Report[]> {
-    const reports: Report[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: REPORTS_INDEX.byWindow,
-          KeyConditionExpression: 'windowId = :w',
-          ExpressionAttributeValues: { ':w': windowId },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) reports.push(toReport(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return reports;
+    return queryAll(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: REPORTS_INDEX.byWindow,
+        KeyConditionExpression: 'windowId = :w',
+        ExpressionAttributeValues: { ':w': windowId },
+      },
+      toReport,
+    );
   }
 
   async markReminded(reportId: string, remindedAt: string): Promise<boolean> {
