@@ -56,8 +56,10 @@ export class SesMailer implements Mailer {
 
 function toMailerError(error: unknown): MailerError {
   if (error instanceof MailerError) return error;
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  // An answer from SES (any HTTP status) means it did not accept the email; no answer leaves it in doubt.
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  // An answer from SES (any HTTP status) means it did not accept the email, and so does a connection
+  // that was never made; any other failure (a reset, a timeout) leaves it in doubt.
   const answered = typeof e.$metadata?.httpStatusCode === 'number';
-  return new MailerError(e.name ?? 'UnknownError', answered, { cause: error });
+  const neverConnected = e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND';
+  return new MailerError(e.name ?? e.code ?? 'UnknownError', answered || neverConnected, { cause: error });
 }

@@ -85,7 +85,12 @@ function plans(rng: SeededRandom): Plan[] {
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ seedDemoDirectory: false });
+  // EventBridge-like patience: under a 500-referral burst on a shared machine a delivery may wait on
+  // another's claim for seconds; the default test policy (4 quick attempts) would dead-letter it.
+  stack = await startTestStack({
+    seedDemoDirectory: false,
+    retry: { maxAttempts: 20, maxEventAgeMs: 300_000, baseDelayMs: 100, maxDelayMs: 2000 },
+  });
   await seedDirectory(
     stack,
     demoOrganizations(({ weeklyCapacity: _, ...org }) => org),
