@@ -1,4 +1,3 @@
-import { EmfOpsMetrics } from '../../shared/adapters/emf-metrics.adapter';
 import {
   composeContactConfirmationEmail,
   confirmationDue,
@@ -155,29 +154,5 @@ describe('the confirmation email', () => {
     expect(email.html).toContain(
       'href="https://links.example.org/contacts/north-star-community-clinic/confirm?token=abc.def"',
     );
-  });
-});
-
-describe('the UnconfirmedContacts metric', () => {
-  it('is written as one EMF line with the count, in the namespace, by service', () => {
-    const lines: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    try {
-      new EmfOpsMetrics('PalReferrals', 'contact-confirmations').unconfirmedContacts(4);
-    } finally {
-      write.mockRestore();
-    }
-
-    const emf = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => '_aws' in l);
-    expect(emf).toMatchObject({
-      UnconfirmedContacts: 4,
-      service: 'contact-confirmations',
-      _aws: {
-        CloudWatchMetrics: [{ Namespace: 'PalReferrals', Metrics: [{ Name: 'UnconfirmedContacts', Unit: 'Count' }] }],
-      },
-    });
   });
 });

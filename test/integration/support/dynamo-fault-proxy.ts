@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward } from './forward';
 import type { LocalStack } from '../../../infra/local/stack';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/stack';
 import { documentClient } from '../../../shared/adapters/aws-clients';
@@ -102,16 +103,7 @@ export class DynamoFaultProxy {
       }
     }
 
-    const url = new URL(req.url ?? '/', this.target);
-    const upstream = request(url, { method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
-    upstream.end(raw);
+    forward(this.target, req, res, raw);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward } from './forward';
 
 /**
  * Stands between the handlers and the SES stand-in and answers some requests as SES does when
@@ -40,15 +41,6 @@ export class SesFaultProxy {
       );
       return;
     }
-    const url = new URL(req.url ?? '/', this.target);
-    const upstream = request(url, { method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
-    upstream.end(body);
+    forward(this.target, req, res, body);
   }
 }
