@@ -37,9 +37,19 @@ export function eventBridgeClient(settings: ClientSettings, credentials?: LocalC
   return new EventBridgeClient(base(settings, settings.AWS_ENDPOINT_URL_EVENTBRIDGE, credentials));
 }
 
-/** maxAttempts 1: the mailer retries itself, only where SES proves it refused the email. */
+/**
+ * maxAttempts 1: the mailer retries itself, only where SES proves it refused the email.
+ * No keep-alive: a pooled connection the server has meanwhile closed (idle timeout, a Lambda thawed
+ * after minutes) fails the next send with ECONNRESET, and a reset send cannot be proven unsent, so
+ * the lead would be left in doubt for ops. A fresh connection per email costs a handshake and
+ * leaves only real network failures in doubt.
+ */
 export function sesClient(settings: ClientSettings, credentials?: LocalCredentials): SESClient {
-  return new SESClient({ ...base(settings, settings.AWS_ENDPOINT_URL_SES, credentials), maxAttempts: 1 });
+  return new SESClient({
+    ...base(settings, settings.AWS_ENDPOINT_URL_SES, credentials),
+    maxAttempts: 1,
+    requestHandler: { httpAgent: { keepAlive: false }, httpsAgent: { keepAlive: false } },
+  });
 }
 
 /**

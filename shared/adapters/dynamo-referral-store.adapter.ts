@@ -149,8 +149,8 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger, Rep
     await this.setLeadState(referralId, 'failed', 'email-failed', { lastErrorCode: errorCode });
   }
 
-  async markLeadInDoubt(referralId: string): Promise<void> {
-    await this.setLeadState(referralId, 'in-doubt', 'email-failed', {});
+  async markLeadInDoubt(referralId: string, errorCode: string): Promise<void> {
+    await this.setLeadState(referralId, 'in-doubt', 'email-failed', { lastErrorCode: errorCode });
   }
 
   async reassign(

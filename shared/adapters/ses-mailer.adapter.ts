@@ -61,5 +61,7 @@ function toMailerError(error: unknown): MailerError {
   // that was never made; any other failure (a reset, a timeout) leaves it in doubt.
   const answered = typeof e.$metadata?.httpStatusCode === 'number';
   const neverConnected = e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND';
-  return new MailerError(e.name ?? e.code ?? 'UnknownError', answered || neverConnected, { cause: error });
+  // SDK errors name themselves (Throttling…); a network error is a plain Error whose code says what happened.
+  const code = (e.name !== 'Error' && e.name) || e.code || e.name || 'UnknownError';
+  return new MailerError(code, answered || neverConnected, { cause: error });
 }

@@ -31,10 +31,13 @@ export interface ReferralStore {
   claimLeadEmail(referralId: string, claim: LeadDelivery): Promise<{ claimed: true } | { claimed: false }>;
   /** Marks the claimed email as sent (status `emailed`). */
   completeLeadEmail(referralId: string, messageId: string, emailedAt: string): Promise<void>;
-  /** Releases a claim after SES refused the email, so a retry may send it (status `email-failed`). */
+  /** Releases a claim when the email was certainly not sent (SES refused it, or SES was never called), so a retry may send it (status `email-failed`). */
   releaseLeadEmail(referralId: string, errorCode: string): Promise<void>;
-  /** A claim whose outcome cannot be known (crash after SES accepted?): never sent again automatically. */
-  markLeadInDoubt(referralId: string): Promise<void>;
+  /**
+   * A claim whose outcome cannot be known (a crash or a lost answer after SES may have accepted it):
+   * never sent again automatically. `errorCode` says why, for ops.
+   */
+  markLeadInDoubt(referralId: string, errorCode: string): Promise<void>;
   /**
    * Moves the referral to another organization: a new decision, and a fresh lead (the earlier one is
    * kept in `previousLeads`). Only if it is still routed to `fromOrganizationId` (undefined: unroutable).

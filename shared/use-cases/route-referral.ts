@@ -81,7 +81,7 @@ export async function deliverLead(deps: RouteReferralDeps, referral: Referral): 
     if (Date.parse(lead.claimExpiresAt) > deps.clock().getTime()) {
       throw new RetryLaterError(`The lead email of ${referralId} is being sent by another delivery`);
     }
-    return markInDoubt(deps, referral, organizationId, lead.attempts);
+    return markInDoubt(deps, referral, organizationId, lead.attempts, 'ClaimExpired');
   }
 
   const attempts = (lead?.attempts ?? 0) + 1;
@@ -95,26 +95,36 @@ export async function deliverLead(deps: RouteReferralDeps, referral: Referral): 
   });
   if (!claim.claimed) throw new RetryLaterError(`The lead email of ${referralId} was claimed by another delivery`);
 
-  const organization = await deps.directory.get(organizationId);
-  if (!organization) {
-    await deps.referrals.releaseLeadEmail(referralId, 'OrganizationMissing');
-    throw new NotFoundError(`Organization ${organizationId} chosen for ${referralId} no longer exists`);
+  // Until SES is called nothing can have been sent: any failure here releases the claim, so the
+  // retried event sends the email instead of finding a claim held for a day by no one.
+  let email: ReturnType<typeof composeLeadEmail>;
+  let leadEmail: string;
+  try {
+    const organization = await deps.directory.get(organizationId);
+    if (!organization)
+      throw new NotFoundError(`Organization ${organizationId} chosen for ${referralId} no longer exists`);
+    leadEmail = organization.leadEmail;
+    email = composeLeadEmail(
+      referral,
+      organization,
+      leadDeadlines(referral.referredAt, claimedAt),
+      deps.programContact,
+      decision.repeatOfReferralId,
+      organization.deliveryMode === 'inline'
+        ? { mode: 'inline' }
+        : leadLink(deps.leadLinks, referral, organizationId, claimedAt),
+    );
+  } catch (error) {
+    await deps.referrals.releaseLeadEmail(
+      referralId,
+      error instanceof NotFoundError ? 'OrganizationMissing' : 'NotSent',
+    );
+    throw error;
   }
-
-  const email = composeLeadEmail(
-    referral,
-    organization,
-    leadDeadlines(referral.referredAt, claimedAt),
-    deps.programContact,
-    decision.repeatOfReferralId,
-    organization.deliveryMode === 'inline'
-      ? { mode: 'inline' }
-      : leadLink(deps.leadLinks, referral, organizationId, claimedAt),
-  );
   let messageId: string;
   try {
     ({ messageId } = await deps.mailer.send({
-      to: [organization.leadEmail],
+      to: [leadEmail],
       replyTo: [deps.programContact],
       subject: email.subject,
       text: email.text,
@@ -124,7 +134,7 @@ export async function deliverLead(deps: RouteReferralDeps, referral: Referral): 
     }));
   } catch (error) {
     const failure = error instanceof MailerError ? error : new MailerError('UnknownError', false, { cause: error });
-    if (!failure.notSent) return markInDoubt(deps, referral, organizationId, attempts);
+    if (!failure.notSent) return markInDoubt(deps, referral, organizationId, attempts, failure.code);
     await deps.referrals.releaseLeadEmail(referralId, failure.code);
     deps.log.error('Lead email refused; the event will be retried', {
       referralId,
@@ -216,11 +226,13 @@ async function markInDoubt(
   referral: Referral,
   organizationId: string,
   attempts: number,
+  errorCode: string,
 ): Promise<RouteReferralResult> {
-  await deps.referrals.markLeadInDoubt(referral.referralId);
+  await deps.referrals.markLeadInDoubt(referral.referralId, errorCode);
   deps.log.error('Lead email in doubt: not sent again automatically; check with the organization', {
     referralId: referral.referralId,
     organizationId,
+    errorCode,
   });
   await deps.events.publish([failedEvent(referral, organizationId, 'DeliveryInDoubt', attempts, false, deps.clock())]);
   return { outcome: 'in-doubt', organizationId };

@@ -6,18 +6,27 @@ import { forward } from './forward';
 /**
  * Stands between the handlers and the SES stand-in and answers some requests as SES does when
  * a sender exceeds its sending rate (HTTP 400, code Throttling) — the one SES behaviour that cannot
- * run here. Every other request is forwarded untouched.
+ * run here. It can also reset every request after the first on a connection, which is what a
+ * client sees when it reuses a connection the server closed while idle (a race that otherwise shows
+ * only under load). Every other request is forwarded untouched.
  */
 export class SesFaultProxy {
   private server?: Server;
   target = '';
   /** Decides, per SendEmail request, whether to answer Throttling instead of forwarding. */
   throttle: (requestNumber: number) => boolean = () => false;
+  /** When true, a request on a connection that already carried one is answered with a reset. */
+  resetReusedConnections = false;
   requests = 0;
   throttled = 0;
+  resets = 0;
+  /** TCP connections the handlers opened to SES. */
+  connections = 0;
+  private readonly servedOn = new WeakMap<object, number>();
 
   async listen(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', () => this.connections++);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -27,6 +36,13 @@ export class SesFaultProxy {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const served = (this.servedOn.get(req.socket) ?? 0) + 1;
+    this.servedOn.set(req.socket, served);
+    if (this.resetReusedConnections && served > 1) {
+      this.resets++;
+      req.socket.resetAndDestroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
