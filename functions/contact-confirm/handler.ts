@@ -10,7 +10,7 @@ import { withSecrets } from '../../shared/adapters/secrets';
 import type { ContactConfirmPageConfig } from '../../shared/config';
 import { ContactConfirmPageConfigSchema, loadConfig } from '../../shared/config';
 import type { ContactConfirmDeps } from '../../shared/use-cases/contact-confirmations';
-import { confirmLeadContact } from '../../shared/use-cases/contact-confirmations';
+import { checkContactLink, confirmLeadContact } from '../../shared/use-cases/contact-confirmations';
 
 export type ContactConfirmPageDeps = ContactConfirmDeps & { readonly programContact: string };
 
@@ -30,23 +30,46 @@ export function buildContactConfirmPageDeps(
 }
 
 /**
- * GET /contacts/{organizationId}/confirm?token=…: the link in the "confirm your lead contact" email.
- * A valid token records the confirmation and shows a thank-you page; any other gets a 403 page that
- * names neither the organization nor its address.
+ * /contacts/{organizationId}/confirm?token=…: the link in the "confirm your lead contact" email.
+ * GET shows what would be confirmed and a Confirm button; only the POST that button sends records
+ * the confirmation, so a mail scanner that opens every link confirms nothing. A refused token gets
+ * a 403 page that names neither the organization nor its address.
  */
 export function createContactConfirmHandler(deps: ContactConfirmPageDeps) {
+  const refused = (reason: string) => {
+    deps.log.warn('Contact confirmation link refused', { reason });
+    return htmlPage(403, 'This link cannot be used', [
+      reason === 'expired' ? 'This link has expired.' : 'This link is not valid.',
+      `To confirm your organization's lead contact, write to ${deps.programContact}.`,
+    ]);
+  };
   return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const match = /^\/contacts\/([a-z0-9][a-z0-9-]{1,62})\/confirm\/?$/.exec(event.path);
-    if (!match || event.httpMethod !== 'GET') return htmlPage(404, 'Not found', ['There is no page at this address.']);
-    const organizationId = match[1]!;
-    const result = await confirmLeadContact(deps, organizationId, event.queryStringParameters?.token);
-    if (!result.confirmed) {
-      deps.log.warn('Contact confirmation link refused', { reason: result.reason });
-      return htmlPage(403, 'This link cannot be used', [
-        result.reason === 'expired' ? 'This link has expired.' : 'This link is not valid.',
-        `To confirm your organization's lead contact, write to ${deps.programContact}.`,
-      ]);
+    if (!match || (event.httpMethod !== 'GET' && event.httpMethod !== 'POST')) {
+      return htmlPage(404, 'Not found', ['There is no page at this address.']);
     }
+    const organizationId = match[1]!;
+    const token = event.queryStringParameters?.token;
+
+    if (event.httpMethod === 'GET') {
+      const link = await checkContactLink(deps, organizationId, token);
+      if (!link.ok) return refused(link.reason);
+      const { organization } = link;
+      return htmlPage(
+        200,
+        'Confirm your lead contact',
+        [
+          `Is ${organization.leadEmail} still the address where ${organization.name} receives PAL leads from MNsure?`,
+          `If it is, press Confirm. If it is not, do not confirm: write to ${deps.programContact} with the right address.`,
+        ],
+        // No action: the form posts back to this address, token included.
+        '<form method="post"><button type="submit">Confirm</button></form>',
+        { formAction: "'self'" },
+      );
+    }
+
+    const result = await confirmLeadContact(deps, organizationId, token);
+    if (!result.confirmed) return refused(result.reason);
     if (result.changed) deps.log.info('Lead contact confirmed', { organizationId });
     return htmlPage(200, 'Thank you', [
       `MNsure has recorded that ${result.organization.leadEmail} is still the lead contact of ${result.organization.name}.`,

@@ -11,7 +11,8 @@ export function htmlPage(
   title: string,
   paragraphs: readonly string[],
   extra = '',
-  options: { formAction?: boolean } = {},
+  /** Where the page's form may post (CSP form-action); pages without a form allow none. */
+  options: { formAction?: string } = {},
 ): APIGatewayProxyResult {
   const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -29,8 +30,7 @@ ${extra}
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
-      // The upload page posts its form straight to S3 (a presigned POST): only that page allows form-action.
-      'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'${options.formAction ? '; form-action *' : ''}`,
+      'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action ${options.formAction ?? "'none'"}`,
     },
     body,
   };

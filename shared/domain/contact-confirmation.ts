@@ -82,7 +82,7 @@ export function composeContactConfirmationEmail(input: {
 }): ContactConfirmationEmail {
   const paragraphs = [
     `MNsure emails Preferred Assister Lead (PAL) referrals for ${input.organization.name} to this address, ${input.organization.leadEmail}.`,
-    `Please confirm that it is still the right designated contact for leads by opening the link below by ${spokenDate(input.expiresOn)}. MNsure asks every 90 days; if it is not confirmed, the PAL point of contact will follow up.`,
+    `Please confirm that it is still the right designated contact for leads by opening the link below and pressing Confirm by ${spokenDate(input.expiresOn)}. MNsure asks every 90 days; if it is not confirmed, the PAL point of contact will follow up.`,
   ];
   const change = `If leads should go to another address, do not use the link: write to ${input.programContact}.`;
   const text = [...paragraphs, `Confirm the lead contact: ${input.url}`, change].join('\n\n');

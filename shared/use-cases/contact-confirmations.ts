@@ -177,20 +177,24 @@ export type ContactConfirmDeps = Pick<DirectoryAdminDeps, 'directory' | 'audit' 
   readonly signingSecret: Buffer;
 };
 
+export type ContactLinkCheck =
+  | { ok: true; organization: Organization }
+  | { ok: false; reason: Extract<LinkCheck, { ok: false }>['reason'] | 'unknown-organization' };
+
 export type ContactConfirmResult =
   | { confirmed: true; organization: Organization; changed: boolean }
   | { confirmed: false; reason: Extract<LinkCheck, { ok: false }>['reason'] | 'unknown-organization' };
 
 /**
- * The link in the email, opened: checks the signed token (this organization, the address it was
- * sent to, not expired); then records the confirmation and, since the email reached the contact,
- * marks it working again (audited as the organization). Opening it again changes nothing.
+ * Checks the link in the email without recording anything: the signed token must name this
+ * organization and the address it was sent to, and must not have expired. Opening the link only
+ * shows what would be confirmed: mail scanners open links too, and must not confirm a contact.
  */
-export async function confirmLeadContact(
+export async function checkContactLink(
   deps: ContactConfirmDeps,
   organizationId: string,
   token: string | undefined,
-): Promise<ContactConfirmResult> {
+): Promise<ContactLinkCheck> {
   const organization = await deps.directory.get(organizationId);
   const check = checkLinkToken(
     token,
@@ -202,10 +206,26 @@ export async function confirmLeadContact(
     deriveKey(deps.signingSecret, 'contact-confirm'),
     deps.clock(),
   );
-  if (!check.ok) return { confirmed: false, reason: check.reason };
+  if (!check.ok) return { ok: false, reason: check.reason };
   if (!organization || check.claims.organizationId !== organizationId) {
-    return { confirmed: false, reason: 'unknown-organization' };
+    return { ok: false, reason: 'unknown-organization' };
   }
+  return { ok: true, organization };
+}
+
+/**
+ * The organization pressed Confirm on the linked page: the link is checked again, then the
+ * confirmation is recorded and, since the email reached the contact, the contact is marked working
+ * again (audited as the organization). Confirming again changes nothing.
+ */
+export async function confirmLeadContact(
+  deps: ContactConfirmDeps,
+  organizationId: string,
+  token: string | undefined,
+): Promise<ContactConfirmResult> {
+  const link = await checkContactLink(deps, organizationId, token);
+  if (!link.ok) return { confirmed: false, reason: link.reason };
+  const { organization } = link;
   if (confirmedSinceAsked(organization) && organization.leadContactStatus?.state !== 'failing') {
     return { confirmed: true, organization, changed: false };
   }

@@ -42,10 +42,15 @@ describe('PublicLinksApi', () => {
       'GET /reports/{reportId}/download',
       'GET /reports/{reportId}/upload',
       'GET /reports/{reportId}/uploaded',
+      'POST /contacts/{organizationId}/confirm',
     ]);
     const fnId = (name: FunctionName) => synth.idOf(synth.stack.functions.functions[name].function);
     expect(JSON.stringify(r['GET /leads/{referralId}']!.Integration)).toContain(fnId('lead-page'));
-    expect(JSON.stringify(r['GET /contacts/{organizationId}/confirm']!.Integration)).toContain(fnId('contact-confirm'));
+    for (const method of ['GET', 'POST']) {
+      expect(JSON.stringify(r[`${method} /contacts/{organizationId}/confirm`]!.Integration)).toContain(
+        fnId('contact-confirm'),
+      );
+    }
     for (const action of ['download', 'upload', 'uploaded']) {
       expect(JSON.stringify(r[`GET /reports/{reportId}/${action}`]!.Integration)).toContain(fnId('report-links'));
     }

@@ -75,8 +75,15 @@ async function runJob() {
   }
 }
 
+/** Opens the link, as the organization's browser (or a mail scanner) would. */
 async function open(url: string) {
   const res = await fetch(url);
+  return { status: res.status, text: await res.text(), csp: res.headers.get('content-security-policy') ?? '' };
+}
+
+/** Presses Confirm on the linked page: its form posts back to the link's own address. */
+async function confirm(url: string) {
+  const res = await fetch(url, { method: 'POST' });
   return { status: res.status, text: await res.text() };
 }
 
@@ -125,14 +132,36 @@ describe('lead contact confirmation', () => {
     expect(first.metric).toEqual([0]);
   });
 
-  it('records the confirmation when the link is opened, audited as the organization, once', async () => {
+  it('shows what would be confirmed when the link is opened, and records nothing (mail scanners open links)', async () => {
+    // Prepare
+    now = new Date(ASKED_AT.getTime() + DAY);
+
+    // Act: the link opened twice, as a scanner and then a person would.
+    const scanned = await open(linkOf(TWIN_CITIES));
+    const page = await open(linkOf(TWIN_CITIES));
+
+    // Assess: a page naming the address and the organization, with a Confirm button that posts back.
+    for (const opened of [scanned, page]) {
+      expect(opened.status).toBe(200);
+      expect(opened.text).toContain('leads@twin-cities-health-navigators.example.org');
+      expect(opened.text).toContain('Twin Cities Health Navigators');
+      expect(opened.text).toContain('<form method="post"><button type="submit">Confirm</button></form>');
+      expect(opened.csp).toContain("form-action 'self'");
+    }
+    expect((await stores.directory.get(TWIN_CITIES))?.leadContactConfirmedAt).toBeUndefined();
+    expect((await audit.list(`organization#${TWIN_CITIES}`)).map((e) => e.action)).not.toContain(
+      'lead-contact-confirmed',
+    );
+  });
+
+  it('records the confirmation when Confirm is pressed, audited as the organization, once', async () => {
     // Prepare
     now = new Date(ASKED_AT.getTime() + 2 * DAY);
 
     // Act
-    const page = await open(linkOf(TWIN_CITIES));
+    const page = await confirm(linkOf(TWIN_CITIES));
     const auditAfterFirst = await audit.list(`organization#${TWIN_CITIES}`);
-    const again = await open(linkOf(TWIN_CITIES));
+    const again = await confirm(linkOf(TWIN_CITIES));
 
     // Assess
     expect(page.status).toBe(200);
@@ -163,15 +192,14 @@ describe('lead contact confirmation', () => {
     await update(EAST_CENTRAL, (o) => ({ ...o, leadEmail: 'intake@east-central-health-access.example.org' }));
 
     // Act
-    const refused = await Promise.all(
-      [
-        northStar.replace(/token=([^.]+)\.(.*)$/, (_m, b: string, s: string) => `token=${b}.${s.slice(0, -2)}AA`),
-        northStar.replace(/token=([^.]+)\./, (_m, b: string) => `token=${b.slice(0, -2)}AA.`),
-        `${stack.apiUrl}/contacts/${NORTH_STAR}/confirm?token=${token(linkOf(TWIN_CITIES))}`,
-        `${stack.apiUrl}/contacts/${NORTH_STAR}/confirm`,
-        linkOf(EAST_CENTRAL),
-      ].map(open),
-    );
+    const links = [
+      northStar.replace(/token=([^.]+)\.(.*)$/, (_m, b: string, s: string) => `token=${b}.${s.slice(0, -2)}AA`),
+      northStar.replace(/token=([^.]+)\./, (_m, b: string) => `token=${b.slice(0, -2)}AA.`),
+      `${stack.apiUrl}/contacts/${NORTH_STAR}/confirm?token=${token(linkOf(TWIN_CITIES))}`,
+      `${stack.apiUrl}/contacts/${NORTH_STAR}/confirm`,
+      linkOf(EAST_CENTRAL),
+    ];
+    const refused = await Promise.all([...links.map(open), ...links.map(confirm)]);
 
     // Assess
     for (const res of refused) {
@@ -203,6 +231,7 @@ describe('lead contact confirmation', () => {
 
     // Act
     const expired = await open(linkOf(NORTH_STAR));
+    const expiredConfirm = await confirm(linkOf(NORTH_STAR));
     const run = await runJob();
     const again = await runJob();
 
@@ -210,6 +239,8 @@ describe('lead contact confirmation', () => {
     expect(expired.status).toBe(403);
     expect(expired.text).toContain('This link has expired.');
     expect(expired.text).not.toMatch(/North Star|north-star|east-central|twin-cities/);
+    expect(expiredConfirm.status).toBe(403);
+    expect(expiredConfirm.text).toContain('This link has expired.');
     expect((await stores.directory.get(NORTH_STAR))?.leadContactConfirmedAt).toBeUndefined();
     // one event per unconfirmed organization, ids only; the metric carries the count on every run
     expect([...run.result.flagged].sort()).toEqual(unconfirmed);

@@ -75,11 +75,11 @@ export class PublicLinksApi extends Construct {
       .addResource('leads')
       .addResource('{referralId}')
       .addMethod('GET', integration(props.leadPage), withToken('referralId'));
-    api.root
-      .addResource('contacts')
-      .addResource('{organizationId}')
-      .addResource('confirm')
-      .addMethod('GET', integration(props.contactConfirm), withToken('organizationId'));
+    // GET shows the Confirm button; its POST (back to the same address, token included) records it.
+    const contactConfirm = api.root.addResource('contacts').addResource('{organizationId}').addResource('confirm');
+    for (const method of ['GET', 'POST']) {
+      contactConfirm.addMethod(method, integration(props.contactConfirm), withToken('organizationId'));
+    }
     // A link without its token gets the handler's kind of page, not a JSON error.
     api.addGatewayResponse('MissingToken', {
       type: apigw.ResponseType.BAD_REQUEST_PARAMETERS,
