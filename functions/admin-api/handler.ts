@@ -6,7 +6,7 @@ import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
 import { parseCsv } from '../../shared/domain/csv';
-import { NotFoundError, RuleViolation } from '../../shared/domain/errors';
+import { ConcurrentUpdateError, NotFoundError, RuleViolation } from '../../shared/domain/errors';
 import { LANGUAGES } from '../../shared/domain/languages';
 import type { LanguageCode } from '../../shared/domain/languages';
 import { addDays, IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
@@ -243,6 +243,10 @@ export function createAdminApiHandler(deps: AdminDeps) {
         return problem(404, 'not-found', [{ field: 'path', rule: 'exists', message: error.message }]);
       if (error instanceof BadBody)
         return problem(400, 'invalid-body', [{ field: 'body', rule: error.rule, message: error.message }]);
+      if (error instanceof ConcurrentUpdateError)
+        return problem(409, 'concurrent-update', [
+          { field: 'path', rule: 'no-concurrent-update', message: `${error.message}; try again` },
+        ]);
       deps.log.error('Admin request failed', { path, errorName: error instanceof Error ? error.name : 'unknown' });
       return problem(500, 'internal', []);
     }

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AssisterType } from '../domain/assister-type';
+import { ConcurrentUpdateError } from '../domain/errors';
 import type { Organization } from '../domain/organization';
 import { OrganizationSchema, servesCounty } from '../domain/organization';
 import type { AssisterDirectory } from '../ports/assister-directory.port';
@@ -45,22 +46,46 @@ export class DynamoAssisterDirectory implements AssisterDirectory {
   }
 
   async get(organizationId: string): Promise<Organization | undefined> {
+    return (await this.getVersioned(organizationId))?.organization;
+  }
+
+  async getVersioned(organizationId: string): Promise<{ organization: Organization; version: number } | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: profileKey(organizationId), ConsistentRead: true }),
     );
-    return out.Item ? toOrganization(out.Item) : undefined;
+    return out.Item ? { organization: toOrganization(out.Item), version: Number(out.Item.version ?? 0) } : undefined;
   }
 
-  async put(organization: Organization): Promise<void> {
+  async put(organization: Organization, expectedVersion?: number): Promise<void> {
     const org = OrganizationSchema.parse(organization);
     const before = await this.get(org.organizationId);
+    const checked = expectedVersion !== undefined;
     // Profile first: it is the truth routing checks, so a crash below leaves coverage at worst stale.
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...profileKey(org.organizationId), kind: KIND, ...org },
-      }),
-    );
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...profileKey(org.organizationId),
+            kind: KIND,
+            ...org,
+            ...(checked && { version: expectedVersion + 1 }),
+          },
+          ...(checked && {
+            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ...(expectedVersion !== 0 && { ExpressionAttributeValues: { ':version': expectedVersion } }),
+          }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+        throw new ConcurrentUpdateError(`Organization ${org.organizationId} changed since it was read`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
     const wanted = new Set(coveragePartitions(org));
     const stale = before ? coveragePartitions(before).filter((pk) => !wanted.has(pk)) : [];
     for (const pk of wanted) {
@@ -118,7 +143,7 @@ function coveragePartitions(org: Organization): string[] {
 
 /** Profiles are validated on the way out too: a hand-edited item fails loudly, not at routing time. */
 function toOrganization(item: Record<string, unknown>): Organization {
-  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  const { pk: _pk, sk: _sk, kind: _kind, version: _version, ...rest } = item;
   return OrganizationSchema.parse(rest);
 }
 

@@ -25,3 +25,6 @@ export class RuleViolation extends PalError {
     super(message);
   }
 }
+
+/** Someone else changed the record between our read and our write: read again and reapply. */
+export class ConcurrentUpdateError extends PalError {}

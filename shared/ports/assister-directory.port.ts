@@ -8,7 +8,13 @@ export interface AssisterDirectory {
    */
   candidatesFor(type: AssisterType, countyFips: string): Promise<Organization[]>;
   get(organizationId: string): Promise<Organization | undefined>;
-  /** Adds or replaces an organization and its coverage entries. */
-  put(organization: Organization): Promise<void>;
+  /** The organization with the version of its stored record (0: never saved with a version). */
+  getVersioned(organizationId: string): Promise<{ organization: Organization; version: number } | undefined>;
+  /**
+   * Adds or replaces an organization and its coverage entries. With `expectedVersion`, only if the
+   * stored record is still that version (0: absent or unversioned), else ConcurrentUpdateError;
+   * without it (seeding), unconditionally.
+   */
+  put(organization: Organization, expectedVersion?: number): Promise<void>;
   list(): Promise<Organization[]>;
 }

@@ -19,7 +19,7 @@ import { MailerError } from '../ports/mailer.port';
 import type { Mailer } from '../ports/mailer.port';
 import type { ContactMetrics } from '../ports/metrics.port';
 import type { DirectoryAdminDeps } from './admin/organizations';
-import { saveOrganization } from './admin/organizations';
+import { changeOrganization } from './admin/organizations';
 
 /** Who records the requests and the flags in the audit. */
 export const CONFIRMATIONS_ACTOR = 'contact-confirmations';
@@ -129,9 +129,10 @@ async function askToConfirm(deps: ContactConfirmationsDeps, organization: Organi
     // A bounce of this email marks the contact failing like a lead's would (ses-feedback).
     tags: { organizationId: organization.organizationId, purpose: 'contact-confirmation' },
   });
-  await saveOrganization(
+  await changeOrganization(
     deps,
-    { ...organization, leadContactConfirmationSentAt: now.toISOString() },
+    organization.organizationId,
+    (current) => ({ ...current, leadContactConfirmationSentAt: now.toISOString() }),
     CONFIRMATIONS_ACTOR,
     'lead-contact-confirmation-sent',
   );
@@ -229,9 +230,14 @@ export async function confirmLeadContact(
   if (confirmedSinceAsked(organization) && organization.leadContactStatus?.state !== 'failing') {
     return { confirmed: true, organization, changed: false };
   }
-  const { organization: saved } = await saveOrganization(
+  const { organization: saved } = await changeOrganization(
     deps,
-    { ...organization, leadContactConfirmedAt: deps.clock().toISOString(), leadContactStatus: { state: 'ok' } },
+    organizationId,
+    (current) => ({
+      ...current,
+      leadContactConfirmedAt: deps.clock().toISOString(),
+      leadContactStatus: { state: 'ok' },
+    }),
     `organization:${organizationId}`,
     'lead-contact-confirmed',
   );

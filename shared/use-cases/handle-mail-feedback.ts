@@ -6,7 +6,7 @@ import type { MailFeedback } from '../domain/mail-feedback';
 import { sameAddress } from '../domain/mail-feedback';
 import type { Organization } from '../domain/organization';
 import type { Referral } from '../domain/referral';
-import { saveOrganization } from './admin/organizations';
+import { changeOrganization } from './admin/organizations';
 import type { ReassignDeps } from './reassign-referral';
 import { reassignReferral } from './reassign-referral';
 import { deliverLead } from './route-referral';
@@ -91,9 +91,13 @@ async function markFailing(deps: MailFeedbackDeps, listed: Organization, feedbac
     return false;
   }
   if (!sameFeedback) {
-    await saveOrganization(
+    await changeOrganization(
       deps,
-      { ...organization, leadContactStatus: { state: 'failing', since: feedback.at, reason: feedback.reason } },
+      organizationId,
+      (current) => ({
+        ...current,
+        leadContactStatus: { state: 'failing', since: feedback.at, reason: feedback.reason },
+      }),
       FEEDBACK_ACTOR,
       'lead-contact-failing',
     );

@@ -8,7 +8,7 @@ import { ORGANIZATION_COLUMNS, organizationToRow, rowToOrganization } from '../.
 import { toCsv } from '../../domain/csv';
 import type { Mailer } from '../../ports/mailer.port';
 import type { DirectoryAdminDeps, FieldChange } from './organizations';
-import { organizationChanges, requireOrganization, saveOrganization } from './organizations';
+import { changeOrganization, organizationChanges, saveOrganization } from './organizations';
 import { z } from 'zod';
 
 export interface DirectoryMailDeps extends DirectoryAdminDeps {
@@ -28,13 +28,23 @@ export async function changeLeadEmail(
 ): Promise<{ organization: Organization; changes: FieldChange[] }> {
   const address = z.email().safeParse(leadEmail.trim());
   if (!address.success) throw new RuleViolation('leadEmail', 'format:email', 'must be an email address');
-  const current = await requireOrganization(deps, organizationId);
-  if (current.leadEmail.toLowerCase() === address.data.toLowerCase()) {
-    throw new RuleViolation('leadEmail', 'different-address', 'is already the designated lead contact');
-  }
-  // A new address has no bounce history: it starts clean.
-  const { leadContactStatus: _dropped, ...rest } = current;
-  const result = await saveOrganization(deps, { ...rest, leadEmail: address.data }, actor, 'lead-email-changed');
+  let replaced: Organization | undefined;
+  const result = await changeOrganization(
+    deps,
+    organizationId,
+    (current) => {
+      if (current.leadEmail.toLowerCase() === address.data.toLowerCase()) {
+        throw new RuleViolation('leadEmail', 'different-address', 'is already the designated lead contact');
+      }
+      replaced = current;
+      // A new address has no bounce history: it starts clean.
+      const { leadContactStatus: _dropped, ...rest } = current;
+      return { ...rest, leadEmail: address.data };
+    },
+    actor,
+    'lead-email-changed',
+  );
+  const current = replaced!;
   const text = `The designated lead contact of ${current.name} in MNsure's Preferred Assister Lead program changed from ${current.leadEmail} to ${address.data}. New leads go to the new address from now on. If you did not ask for this change, write to ${deps.programContact} at once.`;
   for (const to of [current.leadEmail, address.data]) {
     await deps.mailer.send({
@@ -61,10 +71,10 @@ export async function suspendOrganization(
   if (resumesOn !== undefined && !IsoDateSchema.safeParse(resumesOn).success) {
     throw new RuleViolation('resumesOn', 'format:date', 'must be a date as YYYY-MM-DD');
   }
-  const current = await requireOrganization(deps, organizationId);
-  return saveOrganization(
+  return changeOrganization(
     deps,
-    {
+    organizationId,
+    (current) => ({
       ...current,
       status: {
         state: 'suspended',
@@ -72,7 +82,7 @@ export async function suspendOrganization(
         since: deps.clock().toISOString(),
         ...(resumesOn && { resumesOn }),
       },
-    },
+    }),
     actor,
     'suspended',
   );
@@ -83,10 +93,18 @@ export async function resumeOrganization(
   organizationId: string,
   actor: string,
 ): Promise<{ organization: Organization; changes: FieldChange[] }> {
-  const current = await requireOrganization(deps, organizationId);
-  if (current.status.state === 'active')
-    throw new RuleViolation('status', 'suspended', 'the organization is not suspended');
-  return saveOrganization(deps, { ...current, status: { state: 'active' } }, actor, 'resumed');
+  return changeOrganization(
+    deps,
+    organizationId,
+    (current) => {
+      if (current.status.state === 'active') {
+        throw new RuleViolation('status', 'suspended', 'the organization is not suspended');
+      }
+      return { ...current, status: { state: 'active' } };
+    },
+    actor,
+    'resumed',
+  );
 }
 
 /** The daily job: organizations whose resume date has come (a Minnesota date) take leads again. */
@@ -94,8 +112,20 @@ export async function resumeDueOrganizations(deps: DirectoryAdminDeps, today: Is
   const resumed: string[] = [];
   for (const org of await deps.directory.list()) {
     if (org.status.state === 'suspended' && org.status.resumesOn !== undefined && org.status.resumesOn <= today) {
-      await saveOrganization(deps, { ...org, status: { state: 'active' } }, 'auto-resume', 'resumed');
-      resumed.push(org.organizationId);
+      // Checked again on the record as written: ops may have changed it since the list was read.
+      const { changes } = await changeOrganization(
+        deps,
+        org.organizationId,
+        (current) =>
+          current.status.state === 'suspended' &&
+          current.status.resumesOn !== undefined &&
+          current.status.resumesOn <= today
+            ? { ...current, status: { state: 'active' } }
+            : current,
+        'auto-resume',
+        'resumed',
+      );
+      if (changes.length > 0) resumed.push(org.organizationId);
     }
   }
   return resumed;

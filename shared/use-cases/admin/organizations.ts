@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../domain/errors';
+import { ConcurrentUpdateError, NotFoundError } from '../../domain/errors';
 import type { Organization } from '../../domain/organization';
 import { OrganizationSchema } from '../../domain/organization';
 import type { AssisterDirectory } from '../../ports/assister-directory.port';
@@ -32,9 +32,60 @@ export function organizationChanges(before: Organization | undefined, after: Org
   return changes;
 }
 
+/** Compare-and-set attempts before giving up: only a burst of writes to one organization uses them up. */
+const UPDATE_ATTEMPTS = 5;
+
 /**
- * Adds or replaces an organization (effective at once: routing reads the directory on every
- * referral) and records who changed which field from what to what.
+ * Changes an organization (effective at once: routing reads the directory on every referral) and
+ * records who changed which field from what to what. `change` is applied to the record as stored
+ * now, and the write succeeds only if nobody wrote it meanwhile; otherwise it is read and applied
+ * again. So a bounce marking the contact failing and an admin's suspension at the same moment both
+ * stick, and the audit's old values are the ones really replaced.
+ */
+export async function updateOrganization(
+  deps: DirectoryAdminDeps,
+  organizationId: string,
+  change: (current: Organization | undefined) => Organization,
+  actor: string,
+  action = 'organization-saved',
+): Promise<{ organization: Organization; changes: FieldChange[] }> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await deps.directory.getVersioned(organizationId);
+    const before = stored?.organization;
+    const organization = OrganizationSchema.parse(change(before));
+    const changes = organizationChanges(before, organization);
+    if (changes.length === 0) return { organization, changes };
+    try {
+      await deps.directory.put(organization, stored?.version ?? 0);
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError && attempt < UPDATE_ATTEMPTS) continue;
+      throw error;
+    }
+    const at = deps.clock().toISOString();
+    for (const change of changes) {
+      const entry: AuditEntry = {
+        subject: `organization#${organization.organizationId}`,
+        at,
+        action: before ? action : 'organization-added',
+        actor,
+        ...change,
+      };
+      await deps.audit.record(entry);
+    }
+    deps.log.info('Organization saved', {
+      organizationId: organization.organizationId,
+      fields: changes.map((c) => c.field),
+    });
+    return { organization, changes };
+  }
+}
+
+/**
+ * Adds or replaces an organization with a whole record from ops (admin API PUT, `pal orgs save`,
+ * an import). What the system keeps about the lead contact (failing after a bounce, when it was
+ * asked and confirmed) stays unless the record says otherwise: a record written from an older
+ * copy, or from a spreadsheet without those columns, must not send leads to a bouncing address.
+ * A new lead email starts with no failure of its own.
  */
 export async function saveOrganization(
   deps: DirectoryAdminDeps,
@@ -42,27 +93,40 @@ export async function saveOrganization(
   actor: string,
   action = 'organization-saved',
 ): Promise<{ organization: Organization; changes: FieldChange[] }> {
-  const organization = OrganizationSchema.parse(next);
-  const before = await deps.directory.get(organization.organizationId);
-  const changes = organizationChanges(before, organization);
-  if (changes.length === 0) return { organization, changes };
-  await deps.directory.put(organization);
-  const at = deps.clock().toISOString();
-  for (const change of changes) {
-    const entry: AuditEntry = {
-      subject: `organization#${organization.organizationId}`,
-      at,
-      action: before ? action : 'organization-added',
-      actor,
-      ...change,
-    };
-    await deps.audit.record(entry);
-  }
-  deps.log.info('Organization saved', {
-    organizationId: organization.organizationId,
-    fields: changes.map((c) => c.field),
-  });
-  return { organization, changes };
+  return updateOrganization(deps, next.organizationId, (current) => keepContactRecord(next, current), actor, action);
+}
+
+function keepContactRecord(next: Organization, current: Organization | undefined): Organization {
+  if (!current) return next;
+  const sameAddress = current.leadEmail.toLowerCase() === next.leadEmail.toLowerCase();
+  return {
+    ...(sameAddress && current.leadContactStatus && { leadContactStatus: current.leadContactStatus }),
+    ...(current.leadContactConfirmedAt && { leadContactConfirmedAt: current.leadContactConfirmedAt }),
+    ...(current.leadContactConfirmationSentAt && {
+      leadContactConfirmationSentAt: current.leadContactConfirmationSentAt,
+    }),
+    ...next,
+  };
+}
+
+/** Changes an existing organization; NotFoundError when there is none. */
+export async function changeOrganization(
+  deps: DirectoryAdminDeps,
+  organizationId: string,
+  change: (current: Organization) => Organization,
+  actor: string,
+  action: string,
+): Promise<{ organization: Organization; changes: FieldChange[] }> {
+  return updateOrganization(
+    deps,
+    organizationId,
+    (current) => {
+      if (!current) throw new NotFoundError(`Organization ${organizationId} does not exist`);
+      return change(current);
+    },
+    actor,
+    action,
+  );
 }
 
 /** Loads an organization or fails with a NotFoundError naming it. */
