@@ -6,7 +6,7 @@ import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
 import { parseCsv } from '../../shared/domain/csv';
-import { ConcurrentUpdateError, NotFoundError, RuleViolation } from '../../shared/domain/errors';
+import { ConcurrentUpdateError, NotFoundError, RuleViolation, StaleCopyError } from '../../shared/domain/errors';
 import { LANGUAGES } from '../../shared/domain/languages';
 import type { LanguageCode } from '../../shared/domain/languages';
 import { addDays, IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
@@ -31,7 +31,7 @@ import {
   rowsFromTable,
   suspendOrganization,
 } from '../../shared/use-cases/admin/directory-admin';
-import { requireOrganization, saveOrganization } from '../../shared/use-cases/admin/organizations';
+import { saveOrganization } from '../../shared/use-cases/admin/organizations';
 import { showReferral } from '../../shared/use-cases/admin/referral-admin';
 import { reassignReferral } from '../../shared/use-cases/reassign-referral';
 import { overdueReports, resendReport } from '../../shared/use-cases/send-reports';
@@ -81,8 +81,10 @@ export function createAdminApiHandler(deps: AdminDeps) {
       'GET',
       /^\/admin\/organizations\/([a-z0-9-]+)$/,
       async (_e, [id]) => {
-        const organization = await requireOrganization(deps, id!);
-        return json(200, { organization, history: await deps.audit.list(`organization#${id!}`) });
+        const stored = await deps.directory.getVersioned(id!);
+        if (!stored) throw new NotFoundError(`Organization ${id!} does not exist`);
+        const history = await deps.audit.list(`organization#${id!}`);
+        return withEtag(json(200, { organization: stored.organization, history }), stored.version);
       },
     ],
     [
@@ -92,7 +94,18 @@ export function createAdminApiHandler(deps: AdminDeps) {
         const body = parseBody(event);
         const parsed = OrganizationSchema.safeParse({ ...(body as object), organizationId: id });
         if (!parsed.success) return problem(422, 'invalid-organization', toFieldIssues(parsed.error));
-        return json(200, await saveOrganization(deps, parsed.data, actor));
+        // If-Match (the ETag of a GET): saved only if nobody changed the record since that GET.
+        const ifMatch = headerOf(event, 'if-match');
+        const expected = ifMatch === undefined ? undefined : /^(?:W\/)?"v(\d+)"$/.exec(ifMatch.trim());
+        if (ifMatch !== undefined && !expected) {
+          return problem(400, 'invalid-header', [
+            { field: 'If-Match', rule: 'etag', message: 'must be the ETag of a GET of this organization, e.g. "v3"' },
+          ]);
+        }
+        const saved = await saveOrganization(deps, parsed.data, actor, 'organization-saved', {
+          ...(expected && { expectedVersion: Number(expected[1]) }),
+        });
+        return withEtag(json(200, { organization: saved.organization, changes: saved.changes }), saved.version);
       },
     ],
     [
@@ -243,6 +256,8 @@ export function createAdminApiHandler(deps: AdminDeps) {
         return problem(404, 'not-found', [{ field: 'path', rule: 'exists', message: error.message }]);
       if (error instanceof BadBody)
         return problem(400, 'invalid-body', [{ field: 'body', rule: error.rule, message: error.message }]);
+      if (error instanceof StaleCopyError)
+        return problem(412, 'stale-copy', [{ field: 'If-Match', rule: 'current-version', message: error.message }]);
       if (error instanceof ConcurrentUpdateError)
         return problem(409, 'concurrent-update', [
           { field: 'path', rule: 'no-concurrent-update', message: `${error.message}; try again` },
@@ -322,6 +337,15 @@ function json(statusCode: number, body: unknown): APIGatewayProxyResult {
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
     body: JSON.stringify(body),
   };
+}
+
+function withEtag(result: APIGatewayProxyResult, version: number): APIGatewayProxyResult {
+  return { ...result, headers: { ...result.headers, ETag: `"v${version}"` } };
+}
+
+function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const found = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name);
+  return found?.[1] ?? undefined;
 }
 
 function problem(statusCode: number, error: string, issues: FieldIssue[]): APIGatewayProxyResult {

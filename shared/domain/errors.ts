@@ -28,3 +28,6 @@ export class RuleViolation extends PalError {
 
 /** Someone else changed the record between our read and our write: read again and reapply. */
 export class ConcurrentUpdateError extends PalError {}
+
+/** A change made from a copy older than the stored record (HTTP If-Match): read it again first. */
+export class StaleCopyError extends PalError {}

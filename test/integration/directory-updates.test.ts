@@ -27,13 +27,13 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-async function admin(method: string, path: string, body?: unknown) {
+async function admin(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${stack.apiUrl}/admin${path}`, {
     method,
-    headers: { 'x-pal-admin-key': stack.adminKey, 'Content-Type': 'application/json' },
+    headers: { 'x-pal-admin-key': stack.adminKey, 'Content-Type': 'application/json', ...headers },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return { status: res.status, etag: res.headers.get('etag'), body: (await res.json()) as Record<string, unknown> };
 }
 
 /**
@@ -136,5 +136,40 @@ describe('overlapping changes to one organization', () => {
     expect(moved.status).toBe(200);
     expect(afterMove?.leadEmail).toBe('intake@north-star-community-clinic.example.org');
     expect(afterMove?.leadContactStatus).toBeUndefined();
+  });
+
+  it('refuses an edit made from a stale copy (If-Match) with 412, and saves one made from the current copy', async () => {
+    // Prepare: two people open the same organization; the first saves a change.
+    const path = '/organizations/west-central-navigators';
+    const first = await admin('GET', path);
+    const second = await admin('GET', path);
+    const organization = first.body.organization as Organization;
+    const saved = await admin('PUT', path, { ...organization, weeklyCapacity: 9 }, { 'If-Match': first.etag! });
+
+    // Act: the second saves from the copy they opened before that change, then again after reloading.
+    const stale = await admin('PUT', path, { ...organization, languages: ['en', 'so'] }, { 'If-Match': second.etag! });
+    const reloaded = await admin('GET', path);
+    const retried = await admin(
+      'PUT',
+      path,
+      { ...(reloaded.body.organization as Organization), languages: ['en', 'so'] },
+      { 'If-Match': reloaded.etag! },
+    );
+    const malformed = await admin('PUT', path, organization, { 'If-Match': 'yesterday' });
+
+    // Assess
+    expect(first.etag).toMatch(/^"v\d+"$/);
+    expect(saved.status).toBe(200);
+    expect(saved.etag).not.toBe(first.etag);
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ error: 'stale-copy', issues: [{ field: 'If-Match', rule: 'current-version' }] });
+    expect(reloaded.etag).toBe(saved.etag);
+    expect(retried.status).toBe(200);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ issues: [{ field: 'If-Match', rule: 'etag' }] });
+    expect(await stores.directory.get('west-central-navigators')).toMatchObject({
+      weeklyCapacity: 9,
+      languages: ['en', 'so'],
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { ConcurrentUpdateError, NotFoundError } from '../../domain/errors';
+import { ConcurrentUpdateError, NotFoundError, StaleCopyError } from '../../domain/errors';
 import type { Organization } from '../../domain/organization';
 import { OrganizationSchema } from '../../domain/organization';
 import type { AssisterDirectory } from '../../ports/assister-directory.port';
@@ -32,6 +32,13 @@ export function organizationChanges(before: Organization | undefined, after: Org
   return changes;
 }
 
+/** An organization as saved, with the version of its record now (for HTTP ETags). */
+export interface SavedOrganization {
+  readonly organization: Organization;
+  readonly changes: FieldChange[];
+  readonly version: number;
+}
+
 /** Compare-and-set attempts before giving up: only a burst of writes to one organization uses them up. */
 const UPDATE_ATTEMPTS = 5;
 
@@ -40,7 +47,8 @@ const UPDATE_ATTEMPTS = 5;
  * records who changed which field from what to what. `change` is applied to the record as stored
  * now, and the write succeeds only if nobody wrote it meanwhile; otherwise it is read and applied
  * again. So a bounce marking the contact failing and an admin's suspension at the same moment both
- * stick, and the audit's old values are the ones really replaced.
+ * stick, and the audit's old values are the ones really replaced. With `expectedVersion` (an HTTP
+ * If-Match), a record at any other version is refused with StaleCopyError instead.
  */
 export async function updateOrganization(
   deps: DirectoryAdminDeps,
@@ -48,15 +56,22 @@ export async function updateOrganization(
   change: (current: Organization | undefined) => Organization,
   actor: string,
   action = 'organization-saved',
-): Promise<{ organization: Organization; changes: FieldChange[] }> {
+  options: { expectedVersion?: number } = {},
+): Promise<SavedOrganization> {
   for (let attempt = 1; ; attempt++) {
     const stored = await deps.directory.getVersioned(organizationId);
     const before = stored?.organization;
+    const version = stored?.version ?? 0;
+    if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+      throw new StaleCopyError(
+        `Organization ${organizationId} is at version ${version}, not ${options.expectedVersion}: read it again`,
+      );
+    }
     const organization = OrganizationSchema.parse(change(before));
     const changes = organizationChanges(before, organization);
-    if (changes.length === 0) return { organization, changes };
+    if (changes.length === 0) return { organization, changes, version };
     try {
-      await deps.directory.put(organization, stored?.version ?? 0);
+      await deps.directory.put(organization, version);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError && attempt < UPDATE_ATTEMPTS) continue;
       throw error;
@@ -76,7 +91,7 @@ export async function updateOrganization(
       organizationId: organization.organizationId,
       fields: changes.map((c) => c.field),
     });
-    return { organization, changes };
+    return { organization, changes, version: version + 1 };
   }
 }
 
@@ -92,8 +107,16 @@ export async function saveOrganization(
   next: Organization,
   actor: string,
   action = 'organization-saved',
-): Promise<{ organization: Organization; changes: FieldChange[] }> {
-  return updateOrganization(deps, next.organizationId, (current) => keepContactRecord(next, current), actor, action);
+  options: { expectedVersion?: number } = {},
+): Promise<SavedOrganization> {
+  return updateOrganization(
+    deps,
+    next.organizationId,
+    (current) => keepContactRecord(next, current),
+    actor,
+    action,
+    options,
+  );
 }
 
 function keepContactRecord(next: Organization, current: Organization | undefined): Organization {
@@ -116,7 +139,7 @@ export async function changeOrganization(
   change: (current: Organization) => Organization,
   actor: string,
   action: string,
-): Promise<{ organization: Organization; changes: FieldChange[] }> {
+): Promise<SavedOrganization> {
   return updateOrganization(
     deps,
     organizationId,
