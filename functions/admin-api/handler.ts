@@ -17,6 +17,7 @@ import {
   coverageToday,
   DEFAULT_LOOKBACK_DAYS,
   performanceBetween,
+  undeliveredLeads,
   unroutableReferrals,
 } from '../../shared/use-cases/admin/ops-figures';
 import { OrganizationSchema } from '../../shared/domain/organization';
@@ -34,6 +35,7 @@ import {
 import { saveOrganization } from '../../shared/use-cases/admin/organizations';
 import { showReferral } from '../../shared/use-cases/admin/referral-admin';
 import { reassignReferral } from '../../shared/use-cases/reassign-referral';
+import { resendLead } from '../../shared/use-cases/resend-lead';
 import { overdueReports, resendReport } from '../../shared/use-cases/send-reports';
 
 type Route = (event: APIGatewayProxyEvent, params: string[], actor: string) => Promise<APIGatewayProxyResult>;
@@ -136,7 +138,21 @@ export function createAdminApiHandler(deps: AdminDeps) {
       /^\/admin\/organizations\/([a-z0-9-]+)\/resume$/,
       async (_e, [id], actor) => json(200, await resumeOrganization(deps, id!, actor)),
     ],
+    [
+      'GET',
+      /^\/admin\/referrals\/undelivered$/,
+      async (event) => {
+        const today = minnesotaDateOf(deps.clock());
+        return json(200, { leads: await undeliveredLeads(deps, today, lookback(event), deps.clock()) });
+      },
+    ],
     ['GET', /^\/admin\/referrals\/(ref_[a-z2-7]{26})$/, async (_e, [id]) => json(200, await showReferral(deps, id!))],
+    [
+      'POST',
+      /^\/admin\/referrals\/(ref_[a-z2-7]{26})\/resend$/,
+      async (event, [id], actor) =>
+        json(200, await resendLead(deps, { referralId: id!, actor, reason: String(field(event, 'reason') ?? '') })),
+    ],
     [
       'POST',
       /^\/admin\/referrals\/(ref_[a-z2-7]{26})\/reassign$/,
@@ -277,6 +293,7 @@ export async function opsPage(deps: AdminDeps, today: string, days: number): Pro
     performance: await performanceBetween(deps, addDays(today, -90), today, today),
     overdue: await overdueReports(deps, today),
     unroutable: await unroutableReferrals(deps, today, days),
+    undelivered: await undeliveredLeads(deps, today, days, deps.clock()),
   });
 }
 

@@ -13,7 +13,12 @@ import { LANGUAGES } from '../../shared/domain/languages';
 import type { LanguageCode } from '../../shared/domain/languages';
 import { renderCoverageMap } from '../../shared/ops/coverage-map';
 import { performanceCsv, performancePage, performanceWorkbook } from '../../shared/ops/performance-export';
-import { coverageToday, DEFAULT_LOOKBACK_DAYS, performanceBetween } from '../../shared/use-cases/admin/ops-figures';
+import {
+  coverageToday,
+  DEFAULT_LOOKBACK_DAYS,
+  performanceBetween,
+  undeliveredLeads,
+} from '../../shared/use-cases/admin/ops-figures';
 import type { AdminDeps } from '../../shared/adapters/admin-deps';
 import { buildAdminDeps } from '../../shared/adapters/admin-deps';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
@@ -37,6 +42,7 @@ import { requireOrganization, saveOrganization } from '../../shared/use-cases/ad
 import { showReferral } from '../../shared/use-cases/admin/referral-admin';
 import { checkDueReports } from '../../shared/use-cases/check-due-reports';
 import { reassignReferral } from '../../shared/use-cases/reassign-referral';
+import { resendLead } from '../../shared/use-cases/resend-lead';
 import { overdueReports, resendReport, sendReports } from '../../shared/use-cases/send-reports';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -57,6 +63,8 @@ const USAGE = `Usage: npm run pal -- <command>
   orgs resume ID
   referrals show ID                           status, routing decision, outcome, history
   referrals reassign ID --reason TEXT [--to ORG]
+  referrals undelivered [--days N]            lead emails in doubt, refused or stalled
+  referrals resend ID --reason TEXT           email an undelivered lead again, once you know it is not there
   reports send [--date YYYY-MM-DD]            build and email the reports whose send date is that day
   reports due  [--date YYYY-MM-DD]            reminders, overdue marks
   reports resend REPORT_ID
@@ -272,6 +280,27 @@ async function run(deps: AdminDeps, where: string, argv: string[]): Promise<numb
       });
       console.log(
         `Reassigned ${result.referralId}: ${result.fromOrganizationId ?? '(unroutable)'} → ${result.toOrganizationId} (lead ${result.delivery.outcome})`,
+      );
+      return 0;
+    }
+    case 'referrals undelivered': {
+      const leads = await undeliveredLeads(deps, date, days, new Date());
+      for (const l of leads) {
+        console.log(
+          `${l.referralId}  ${l.organizationId}  ${l.state}${l.errorCode ? ` (${l.errorCode})` : ''}  since ${l.since}`,
+        );
+      }
+      if (leads.length === 0) console.log(`Every lead of the last ${days} days is emailed or on its way.`);
+      return 0;
+    }
+    case 'referrals resend': {
+      const result = await resendLead(deps, {
+        referralId: need(args[0], 'referral id'),
+        actor,
+        reason: need(values.reason, '--reason'),
+      });
+      console.log(
+        `Resent ${result.referralId} to ${result.organizationId} (was ${result.previousState}; lead ${result.delivery.outcome})`,
       );
       return 0;
     }

@@ -190,6 +190,33 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger, Rep
     }
   }
 
+  async reopenLead(referralId: string, lead: LeadDelivery): Promise<Referral | undefined> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { referralId },
+          UpdateExpression:
+            'SET previousLeads = list_append(if_not_exists(previousLeads, :none), :lead), #status = :routed REMOVE #lead',
+          ConditionExpression: '#lead.#state = :state AND #lead.claimedAt = :claimedAt',
+          ExpressionAttributeNames: { '#lead': 'lead', '#state': 'state', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':lead': [lead],
+            ':routed': 'routed',
+            ':state': lead.state,
+            ':claimedAt': lead.claimedAt,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toReferral(out.Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
   /** Every referral made on the Minnesota days [fromDay, toDay] (one index query a day). */
   async *referredBetween(fromDay: string, toDay: string): AsyncIterable<ReferralSummary> {
     for (let day = fromDay; day <= toDay; day = addDays(day, 1)) {

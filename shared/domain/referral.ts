@@ -35,6 +35,23 @@ export interface LeadDelivery {
   readonly lastErrorCode?: string;
 }
 
+/** Longer than any Lambda may run (15 minutes): a `sending` claim this old has no sender behind it. */
+export const STALLED_CLAIM_MS = 15 * 60 * 1000;
+
+/**
+ * Why a lead email is not out, when ops must act: `in-doubt` (SES may have it: check with the
+ * organization), `failed` (SES refused it until the retries ran out), `stalled` (a sender died
+ * holding the claim and no retry came). Undefined while sent, or while a send may still be running.
+ */
+export function undeliveredState(
+  lead: LeadDelivery | undefined,
+  now: Date,
+): 'in-doubt' | 'failed' | 'stalled' | undefined {
+  if (lead?.state === 'in-doubt' || lead?.state === 'failed') return lead.state;
+  if (lead?.state === 'sending' && now.getTime() - Date.parse(lead.claimedAt) > STALLED_CLAIM_MS) return 'stalled';
+  return undefined;
+}
+
 /** A referral's outcome as an organization reported it, and where it came from. */
 export interface RecordedOutcome {
   readonly contactMade: boolean;

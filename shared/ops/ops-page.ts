@@ -4,6 +4,7 @@ import { escapeHtml } from '../domain/lead-email';
 import type { Performance } from '../domain/performance';
 import type { Report } from '../domain/report';
 import type { ReferralSummary } from '../ports/referral-store.port';
+import type { UndeliveredLead } from '../use-cases/admin/ops-figures';
 import { renderCoverageMap } from './coverage-map';
 import { performancePage } from './performance-export';
 
@@ -14,11 +15,18 @@ export interface OpsPageInput {
   readonly performance: Performance;
   readonly overdue: readonly Report[];
   readonly unroutable: readonly ReferralSummary[];
+  readonly undelivered: readonly UndeliveredLead[];
 }
+
+const UNDELIVERED_STATES: Record<UndeliveredLead['state'], string> = {
+  'in-doubt': 'In doubt: ask the organization whether it arrived',
+  failed: 'Refused by SES after retries',
+  stalled: 'Stalled: the sender stopped',
+};
 
 /**
  * The PAL point of contact's read-only page: coverage maps, overdue reports, unroutable referrals,
- * and the performance tables and charts. Self-contained HTML (no script, no external resource);
+ * lead emails not delivered, and the performance tables and charts. Self-contained HTML (no script, no external resource);
  * ids and counts only, no consumer PII.
  */
 export function renderOpsPage(input: OpsPageInput): string {
@@ -37,6 +45,12 @@ export function renderOpsPage(input: OpsPageInput): string {
     .map(
       (r) =>
         `<tr><td>${escapeHtml(r.referralId)}</td><td>${escapeHtml(r.referredAt.slice(0, 10))}</td><td>${escapeHtml(county(r.countyFips))}</td><td>${escapeHtml(r.assisterType)}</td></tr>`,
+    )
+    .join('\n');
+  const undeliveredRows = input.undelivered
+    .map(
+      (l) =>
+        `<tr><td>${escapeHtml(l.referralId)}</td><td>${escapeHtml(l.organizationId)}</td><td>${escapeHtml(UNDELIVERED_STATES[l.state])}${l.errorCode ? ` (${escapeHtml(l.errorCode)})` : ''}</td><td>${escapeHtml(l.since.slice(0, 16).replace('T', ' '))} UTC</td></tr>`,
     )
     .join('\n');
   return `<!doctype html>
@@ -71,6 +85,12 @@ export function renderOpsPage(input: OpsPageInput): string {
 <table id="unroutable-referrals"><caption>Referrals no organization could take</caption>
 <thead><tr><th scope="col">Referral</th><th scope="col">Referred on</th><th scope="col">County</th><th scope="col">Assister type</th></tr></thead>
 <tbody>${unroutableRows || '<tr><td colspan="4">None</td></tr>'}</tbody></table>
+</section>
+<section aria-labelledby="undelivered-title">
+<h2 id="undelivered-title">Lead emails not delivered (${input.undelivered.length})</h2>
+<table id="undelivered-leads"><caption>Leads routed to an organization whose email is not out; resend with <code>pal referrals resend</code></caption>
+<thead><tr><th scope="col">Referral</th><th scope="col">Organization</th><th scope="col">State</th><th scope="col">Last attempt</th></tr></thead>
+<tbody>${undeliveredRows || '<tr><td colspan="4">None</td></tr>'}</tbody></table>
 </section>
 <section aria-labelledby="performance-title" id="performance">
 <h2 id="performance-title">Performance</h2>

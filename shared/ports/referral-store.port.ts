@@ -39,6 +39,13 @@ export interface ReferralStore {
    */
   markLeadInDoubt(referralId: string, errorCode: string): Promise<void>;
   /**
+   * Opens a lead that was not delivered (in doubt, refused, or a stalled claim) for one more email
+   * to the same organization: `lead`, as read, goes to `previousLeads`. Only if the stored lead is
+   * still in that state under that claim; returns the referral as it now stands, or
+   * undefined when it changed meanwhile.
+   */
+  reopenLead(referralId: string, lead: LeadDelivery): Promise<Referral | undefined>;
+  /**
    * Moves the referral to another organization: a new decision, and a fresh lead (the earlier one is
    * kept in `previousLeads`). Only if it is still routed to `fromOrganizationId` (undefined: unroutable).
    * Returns the referral as it now stands, or undefined when it had moved meanwhile.

@@ -7,6 +7,7 @@ import { addDays, startOfMinnesotaDay } from '../../domain/minnesota-time';
 import type { Performance } from '../../domain/performance';
 import { computePerformance } from '../../domain/performance';
 import type { Referral } from '../../domain/referral';
+import { undeliveredState } from '../../domain/referral';
 import type { Report } from '../../domain/report';
 import type { ReportingCalendar } from '../../domain/reporting-calendar';
 import type { AssisterDirectory } from '../../ports/assister-directory.port';
@@ -81,4 +82,43 @@ export async function unroutableReferrals(
 ): Promise<ReferralSummary[]> {
   const all = await collect(deps.days.referredBetween(addDays(today, -(days - 1)), today));
   return all.filter((r) => r.status === 'unroutable');
+}
+
+/** A lead email that is not out and needs ops (no PII: ids, dates, states). */
+export interface UndeliveredLead {
+  readonly referralId: string;
+  readonly referredAt: string;
+  readonly organizationId: string;
+  readonly state: 'in-doubt' | 'failed' | 'stalled';
+  readonly since: string;
+  readonly attempts: number;
+  readonly errorCode?: string;
+}
+
+/** Leads of referrals made in the last `days` days that are in doubt, refused or stalled: the ops page lists them. */
+export async function undeliveredLeads(
+  deps: OpsFiguresDeps,
+  today: IsoDate,
+  days: number,
+  now: Date,
+): Promise<UndeliveredLead[]> {
+  const leads: UndeliveredLead[] = [];
+  for await (const summary of deps.days.referredBetween(addDays(today, -(days - 1)), today)) {
+    // An undelivered lead is email-failed, or routed under a claim nobody settled.
+    if (summary.status !== 'email-failed' && summary.status !== 'routed') continue;
+    const referral = await deps.referrals.get(summary.referralId);
+    const lead = referral?.lead;
+    const state = undeliveredState(lead, now);
+    if (!referral || !lead || !state) continue;
+    leads.push({
+      referralId: referral.referralId,
+      referredAt: referral.referredAt,
+      organizationId: lead.organizationId,
+      state,
+      since: lead.claimedAt,
+      attempts: lead.attempts,
+      ...(lead.lastErrorCode && { errorCode: lead.lastErrorCode }),
+    });
+  }
+  return leads;
 }

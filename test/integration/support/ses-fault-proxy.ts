@@ -15,6 +15,9 @@ export class SesFaultProxy {
   target = '';
   /** Decides, per SendEmail request, whether to answer Throttling instead of forwarding. */
   throttle: (requestNumber: number) => boolean = () => false;
+  /** Decides, per SendEmail request, whether SES gets it but its answer is lost (a reset instead). */
+  loseAnswer: (requestNumber: number) => boolean = () => false;
+  answersLost = 0;
   /** When true, a request on a connection that already carried one is answered with a reset. */
   resetReusedConnections = false;
   requests = 0;
@@ -47,7 +50,8 @@ export class SesFaultProxy {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const isSend = /Action=SendEmail/.test(body.toString('utf8'));
-    if (isSend && this.throttle(++this.requests)) {
+    const requestNumber = isSend ? ++this.requests : 0;
+    if (isSend && this.throttle(requestNumber)) {
       this.throttled++;
       res.writeHead(400, { 'Content-Type': 'text/xml' });
       res.end(
@@ -57,6 +61,8 @@ export class SesFaultProxy {
       );
       return;
     }
-    forward(this.target, req, res, body);
+    const loseAnswer = isSend && this.loseAnswer(requestNumber);
+    if (loseAnswer) this.answersLost++;
+    forward(this.target, req, res, body, { loseAnswer });
   }
 }
