@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { escapeHtml } from '../domain/lead-email';
+import { escapeHtml } from '../domain/html';
 
 /**
  * A page of the public links API (report links, lead page, contact confirmation): plain, accessible

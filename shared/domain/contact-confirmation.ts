@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { escapeHtml } from './lead-email';
+import { emailDocument, escapeHtml } from './html';
 import type { IsoDate } from './minnesota-time';
 import { daysBetween, minnesotaDateOf } from './minnesota-time';
 import type { Organization } from './organization';
@@ -86,14 +86,13 @@ export function composeContactConfirmationEmail(input: {
   ];
   const change = `If leads should go to another address, do not use the link: write to ${input.programContact}.`;
   const text = [...paragraphs, `Confirm the lead contact: ${input.url}`, change].join('\n\n');
-  const html = [
-    '<!doctype html><html><body style="font-family:Arial,sans-serif">',
+  const subject = 'Please confirm your PAL lead contact';
+  const html = emailDocument(subject, [
     ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
     `<p><a href="${escapeHtml(input.url)}">Confirm the lead contact</a></p>`,
     `<p>${escapeHtml(change)}</p>`,
-    '</body></html>',
-  ].join('\n');
-  return { subject: 'Please confirm your PAL lead contact', text: `${text}\n`, html };
+  ]);
+  return { subject, text: `${text}\n`, html };
 }
 
 function within(instant: string | undefined, date: IsoDate, days: number): boolean {

@@ -6,6 +6,7 @@ import { addDays, minnesotaDateOf } from './minnesota-time';
 import type { Organization } from './organization';
 import { formatUsPhone } from './phone';
 import type { Referral } from './referral';
+import { emailDocument, escapeHtml } from './html';
 
 /** The program's expectations (OE5 policy): contact within 2 business days, an appointment within two weeks. */
 export const CONTACT_WITHIN_BUSINESS_DAYS = 2;
@@ -126,8 +127,7 @@ export function composeLeadEmail(
     outro,
     '',
   ].join('\n');
-  const html = [
-    '<!doctype html><html><body style="font-family:Arial,sans-serif">',
+  const html = emailDocument(subject, [
     `<p>${escapeHtml(intro)}</p>`,
     repeat ? `<p><strong>${escapeHtml(repeat)}</strong></p>` : '',
     leadTableHtml(rows),
@@ -135,8 +135,7 @@ export function composeLeadEmail(
       ? `<p><a href="${escapeHtml(delivery.url)}">Open the lead on MNsure's secure page</a> (the consumer's contact details and case facts). The link works until ${escapeHtml(longDate(delivery.expiresOn))}; each view is recorded.</p>`
       : '',
     `<p>${escapeHtml(outro)}</p>`,
-    '</body></html>',
-  ].join('\n');
+  ]);
   return { subject, text, html };
 }
 
@@ -145,14 +144,10 @@ export function leadTableHtml(rows: readonly LeadRow[]): string {
     '<table cellpadding="4" style="border-collapse:collapse">',
     ...rows.map(
       ([k2, v]) =>
-        `<tr><th align="left" style="border-bottom:1px solid #ddd">${escapeHtml(k2)}</th><td style="border-bottom:1px solid #ddd">${escapeHtml(v)}</td></tr>`,
+        `<tr><th scope="row" align="left" style="border-bottom:1px solid #ddd">${escapeHtml(k2)}</th><td style="border-bottom:1px solid #ddd">${escapeHtml(v)}</td></tr>`,
     ),
     '</table>',
   ].join('\n');
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -1,4 +1,4 @@
-import { escapeHtml } from './lead-email';
+import { emailDocument, escapeHtml } from './html';
 import type { IsoDate } from './minnesota-time';
 import { writtenDate } from './minnesota-time';
 import type { Report } from './report';
@@ -36,17 +36,16 @@ function render(
       typeof p === 'string' ? p : 'list' in p ? p.list.map((l) => `  - ${l}`).join('\n') : `${p.label}: ${p.link}`,
     )
     .join('\n\n');
-  const html = [
-    '<!doctype html><html><body style="font-family:Arial,sans-serif">',
-    ...paragraphs.map((p) =>
+  const html = emailDocument(
+    subject,
+    paragraphs.map((p) =>
       typeof p === 'string'
         ? `<p>${escapeHtml(p)}</p>`
         : 'list' in p
           ? `<ul>${p.list.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
           : `<p><a href="${escapeHtml(p.link)}">${escapeHtml(p.label)}</a></p>`,
     ),
-    '</body></html>',
-  ].join('\n');
+  );
   return { subject, text: `${text}\n`, html };
 }
 

@@ -595,7 +595,7 @@ function windowSection(p: Performance, window: ReportingWindow): string {
     `<section aria-labelledby="h-${window.id}">`,
     `<h2 id="h-${window.id}">${escapeHtml(label)}</h2>`,
     rows.length === 0 ? '<p>No leads in this window.</p>' : '',
-    '<div class="scroll"><table>',
+    `${scrollBox(`h-${window.id}`)}<table>`,
     `<caption>${escapeHtml(caption)}</caption>`,
     `<thead><tr><th scope="col">Organization</th><th scope="col" class="num">Leads</th><th scope="col">Report</th>${SHARE_HEADERS}${resolutionHeaders()}</tr></thead>`,
     `<tbody>${body}</tbody>`,
@@ -629,7 +629,7 @@ function programSection(p: Performance): string {
   return [
     '<section aria-labelledby="h-program">',
     '<h2 id="h-program">Whole program</h2>',
-    '<div class="scroll"><table>',
+    `${scrollBox('h-program')}<table>`,
     '<caption>The whole program, window by window and over all windows</caption>',
     `<thead><tr><th scope="col">Window</th><th scope="col" class="num">Leads</th><th scope="col" class="num">Unrouted referrals</th><th scope="col">Reports</th>${SHARE_HEADERS}${resolutionHeaders()}</tr></thead>`,
     `<tbody>${body}</tbody>`,
@@ -655,7 +655,7 @@ function organizationSection(p: Performance): string {
   return [
     '<section aria-labelledby="h-organizations">',
     '<h2 id="h-organizations">Each organization over all windows</h2>',
-    '<div class="scroll"><table>',
+    `${scrollBox('h-organizations')}<table>`,
     '<caption>Each organization over all windows</caption>',
     `<thead><tr><th scope="col">Organization</th><th scope="col" class="num">Leads</th><th scope="col">Reports</th>${SHARE_HEADERS}${resolutionHeaders()}</tr></thead>`,
     `<tbody>${body}</tbody>`,
@@ -715,4 +715,9 @@ export function performancePage(p: Performance, options: { title?: string } = {}
     '</html>',
     '',
   ].join('\n');
+}
+
+/** A wide table's scrolling box: focusable, so a keyboard can scroll it (WCAG 2.1.1), and named by its heading. */
+function scrollBox(headingId: string): string {
+  return `<div class="scroll" tabindex="0" role="region" aria-labelledby="${headingId}">`;
 }

@@ -1,7 +1,7 @@
 import { buildEvent } from '../../events/envelope';
 import { ReferralReassigned } from '../../events/referral-events';
 import { NotFoundError, RuleViolation } from '../domain/errors';
-import { escapeHtml } from '../domain/lead-email';
+import { emailDocument, escapeHtml } from '../domain/html';
 import { decideRouting } from '../domain/routing';
 import type { AuditLog } from '../ports/audit-log.port';
 import type { RouteReferralDeps, RouteReferralResult } from './route-referral';
@@ -118,13 +118,14 @@ export async function reassignReferral(deps: ReassignDeps, request: ReassignRequ
     const previous = await deps.directory.get(from);
     // A contact that bounced would only bounce the notice too.
     if (previous && previous.leadContactStatus?.state !== 'failing') {
+      const noticeSubject = `PAL referral ${referral.referralId} reassigned`;
       const text = `MNsure has reassigned referral ${referral.referralId} to another organization. Please do not contact the consumer about it; it will not appear on your report. Questions: ${deps.programContact}.`;
       await deps.mailer.send({
         to: [previous.leadEmail],
         replyTo: [deps.programContact],
-        subject: `PAL referral ${referral.referralId} reassigned`,
+        subject: noticeSubject,
         text: `${text}\n`,
-        html: `<!doctype html><html><body style="font-family:Arial,sans-serif"><p>${escapeHtml(text)}</p></body></html>`,
+        html: emailDocument(noticeSubject, [`<p>${escapeHtml(text)}</p>`]),
         tags: { referralId: referral.referralId, organizationId: from },
       });
     }

@@ -1,5 +1,5 @@
 import { RuleViolation } from '../../domain/errors';
-import { escapeHtml } from '../../domain/lead-email';
+import { emailDocument, escapeHtml } from '../../domain/html';
 import type { IsoDate } from '../../domain/minnesota-time';
 import { IsoDateSchema } from '../../domain/minnesota-time';
 import type { Organization } from '../../domain/organization';
@@ -15,6 +15,8 @@ export interface DirectoryMailDeps extends DirectoryAdminDeps {
   readonly mailer: Mailer;
   readonly programContact: string;
 }
+
+const CONTACT_CHANGED_SUBJECT = 'Your PAL lead contact changed';
 
 /**
  * A new designated lead contact, effective at once (the next lead goes there). Both addresses are
@@ -50,9 +52,9 @@ export async function changeLeadEmail(
     await deps.mailer.send({
       to: [to],
       replyTo: [deps.programContact],
-      subject: 'Your PAL lead contact changed',
+      subject: CONTACT_CHANGED_SUBJECT,
       text: `${text}\n`,
-      html: `<!doctype html><html><body style="font-family:Arial,sans-serif"><p>${escapeHtml(text)}</p></body></html>`,
+      html: emailDocument(CONTACT_CHANGED_SUBJECT, [`<p>${escapeHtml(text)}</p>`]),
       tags: { organizationId },
     });
   }
