@@ -42,14 +42,19 @@ export function buildLeadPageDeps(config: LeadPageConfig, credentials?: LocalCre
 }
 
 /**
- * GET /leads/{referralId}?token=…: the secure lead page. The token opens one lead, for the
- * organization it was sent to, until it expires; each view is recorded (when, which lead, which
- * organization — no PII). A lead reassigned since is no longer shown to the first organization.
+ * /leads/{referralId}?token=…: the secure lead page. The token opens one lead, for the organization
+ * it was sent to, until it expires. GET shows no PII, only which lead this is and a "Show the
+ * lead" button: mail scanners open every link, and must neither fetch a consumer's details nor
+ * count as a view. The button's POST (back to the same address, token included) shows the lead
+ * and records the view (when, which lead, which organization: no PII). A lead reassigned since
+ * is no longer shown to the first organization.
  */
 export function createLeadPageHandler(deps: LeadPageDeps) {
   return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const match = /^\/leads\/(ref_[a-z2-7]{26})\/?$/.exec(event.path);
-    if (!match || event.httpMethod !== 'GET') return htmlPage(404, 'Not found', ['There is no page at this address.']);
+    if (!match || (event.httpMethod !== 'GET' && event.httpMethod !== 'POST')) {
+      return htmlPage(404, 'Not found', ['There is no page at this address.']);
+    }
     const referralId = match[1]!;
     const now = deps.clock();
     const check = checkLinkToken(
@@ -70,6 +75,23 @@ export function createLeadPageHandler(deps: LeadPageDeps) {
       ]);
     }
     const organization = await deps.directory.get(organizationId);
+    const organizationName = organization?.name ?? organizationId;
+    const introduction = `MNsure's contact center referred this consumer to ${organizationName} through the Preferred Assister Lead program.`;
+
+    if (event.httpMethod === 'GET') {
+      return htmlPage(
+        200,
+        `PAL referral ${referralId}`,
+        [
+          introduction,
+          "Press Show the lead to see the consumer's contact details and case facts. Each view is recorded.",
+        ],
+        // No action: the form posts back to this address, token included.
+        '<form method="post"><button type="submit">Show the lead</button></form>',
+        { formAction: "'self'" },
+      );
+    }
+
     const sentAt = new Date(referral.lead?.emailedAt ?? referral.lead?.claimedAt ?? referral.referredAt);
     const { locating, consumer } = leadRows(
       referral,
@@ -83,14 +105,11 @@ export function createLeadPageHandler(deps: LeadPageDeps) {
       actor: `organization:${organizationId}`,
     });
     deps.log.info('Lead viewed', { referralId, organizationId });
-    const repeat = repeatNote(organization?.name ?? organizationId, referral.routing?.repeatOfReferralId);
+    const repeat = repeatNote(organizationName, referral.routing?.repeatOfReferralId);
     return htmlPage(
       200,
       `PAL referral ${referralId}`,
-      [
-        `MNsure's contact center referred this consumer to ${organization?.name ?? organizationId} through the Preferred Assister Lead program.`,
-        ...(repeat ? [repeat] : []),
-      ],
+      [introduction, ...(repeat ? [repeat] : [])],
       `${leadTableHtml([...locating.slice(0, 4), ...consumer, ...locating.slice(4)])}
 <p>${escapeHtml(`Questions about this lead: ${deps.programContact}. This page is not stored in your browser; open the link again to see it.`)}</p>`,
     );

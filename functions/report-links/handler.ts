@@ -87,7 +87,8 @@ export function createReportLinksHandler(deps: ReportLinksDeps) {
       ],
       `<form method="post" action="${escapeHtml(form.url)}" enctype="multipart/form-data">
 ${hidden}
-<p><input type="file" name="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required></p>
+<p><label for="report-file">Completed report (.xlsx)</label><br>
+<input type="file" id="report-file" name="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required></p>
 <p><button type="submit">Upload</button></p>
 </form>`,
       // The upload form posts straight to S3 (a presigned POST), another origin.

@@ -43,9 +43,12 @@ describe('PublicLinksApi', () => {
       'GET /reports/{reportId}/upload',
       'GET /reports/{reportId}/uploaded',
       'POST /contacts/{organizationId}/confirm',
+      'POST /leads/{referralId}',
     ]);
     const fnId = (name: FunctionName) => synth.idOf(synth.stack.functions.functions[name].function);
-    expect(JSON.stringify(r['GET /leads/{referralId}']!.Integration)).toContain(fnId('lead-page'));
+    for (const method of ['GET', 'POST']) {
+      expect(JSON.stringify(r[`${method} /leads/{referralId}`]!.Integration)).toContain(fnId('lead-page'));
+    }
     for (const method of ['GET', 'POST']) {
       expect(JSON.stringify(r[`${method} /contacts/{organizationId}/confirm`]!.Integration)).toContain(
         fnId('contact-confirm'),

@@ -93,7 +93,22 @@ async function violationsOf(load: (page: Page) => Promise<unknown>): Promise<str
   }
 }
 
-const open = (url: string) => (page: Page) => page.goto(url);
+/** Opens the page, and checks it is the one meant (a refused link would show its 403 page instead). */
+const open = (url: string, heading: string | RegExp) => async (page: Page) => {
+  await page.goto(url);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 5000 });
+};
+
+/** Runs `check` with the stack's clock at `instant` (links expire: each page is seen while its link works). */
+async function at<T>(instant: string, check: () => Promise<T>): Promise<T> {
+  const saved = now;
+  now = new Date(instant);
+  try {
+    return await check();
+  } finally {
+    now = saved;
+  }
+}
 const show = (html: string) => (page: Page) => page.setContent(html);
 
 maybe('WCAG 2.1 AA (axe-core in headless Chromium)', () => {
@@ -105,7 +120,7 @@ maybe('WCAG 2.1 AA (axe-core in headless Chromium)', () => {
   });
 
   it('the ops page, and the performance page the admin API exports', async () => {
-    expect(await violationsOf(open(`${stack.apiUrl}/ops`))).toEqual([]);
+    expect(await violationsOf(open(`${stack.apiUrl}/ops`, 'PAL operations'))).toEqual([]);
     const performance = await fetch(`${stack.apiUrl}/admin/performance?from=2017-11-01&to=2017-11-30&format=html`, {
       headers: { 'x-pal-admin-key': stack.adminKey },
     });
@@ -113,25 +128,36 @@ maybe('WCAG 2.1 AA (axe-core in headless Chromium)', () => {
     expect(await violationsOf(show(await performance.text()))).toEqual([]);
   });
 
-  it('the secure lead page, and the lead email', async () => {
+  it('the secure lead page, before and after Show the lead, and the lead email', async () => {
     const url = /on MNsure's secure page: (\S+)/.exec(leadEmail.body.text ?? '')![1]!;
-    expect(await violationsOf(open(url))).toEqual([]);
+    await at('2017-11-21T15:00:00Z', async () => {
+      expect(await violationsOf(open(url, /^PAL referral/))).toEqual([]);
+      expect(
+        await violationsOf(async (page) => {
+          await open(url, /^PAL referral/)(page);
+          await page.getByRole('button', { name: 'Show the lead' }).click();
+          await page.getByRole('table').waitFor({ timeout: 5000 });
+        }),
+      ).toEqual([]);
+    });
     expect(await violationsOf(show(leadEmail.body.html!))).toEqual([]);
   });
 
   it('the report upload page, and the report email', async () => {
-    expect(await violationsOf(open(linksOf(reportEmail).upload))).toEqual([]);
+    await at('2017-11-23T15:00:00Z', async () => {
+      expect(await violationsOf(open(linksOf(reportEmail).upload, /upload/i))).toEqual([]);
+    });
     expect(await violationsOf(show(reportEmail.body.html!))).toEqual([]);
   });
 
   it('the contact confirmation page, its thank-you page, and the confirmation email', async () => {
     const url = /Confirm the lead contact: (\S+)/.exec(contactEmail.body.text ?? '')![1]!;
-    expect(await violationsOf(open(url))).toEqual([]);
+    expect(await violationsOf(open(url, 'Confirm your lead contact'))).toEqual([]);
     expect(
       await violationsOf(async (page) => {
-        await page.goto(url);
+        await open(url, 'Confirm your lead contact')(page);
         await page.getByRole('button', { name: 'Confirm' }).click();
-        await page.waitForSelector('text=Thank you');
+        await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor({ timeout: 5000 });
       }),
     ).toEqual([]);
     expect(await violationsOf(show(contactEmail.body.html!))).toEqual([]);
@@ -139,6 +165,6 @@ maybe('WCAG 2.1 AA (axe-core in headless Chromium)', () => {
 
   it('the page a refused link shows', async () => {
     const url = /Confirm the lead contact: (\S+)/.exec(contactEmail.body.text ?? '')![1]!;
-    expect(await violationsOf(open(url.replace(/token=.*/, 'token=forged')))).toEqual([]);
+    expect(await violationsOf(open(url.replace(/token=.*/, 'token=forged'), 'This link cannot be used'))).toEqual([]);
   });
 });

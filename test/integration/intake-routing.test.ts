@@ -77,7 +77,7 @@ describe('a referral posted by the CRM', () => {
     }
   });
 
-  it('reaches a secure-link organization without PII in the mailbox; the link shows every field once opened, and the view is recorded', async () => {
+  it('reaches a secure-link organization without PII in the mailbox; the link shows every field once Show is pressed, and the view is recorded', async () => {
     const body = referralBody({
       consumer: { firstName: 'Marisol', lastName: 'Ekwueme', phone: '612 555 0143', email: 'marisol.e@example.org' },
     });
@@ -89,9 +89,18 @@ describe('a referral posted by the CRM', () => {
       expect(part).not.toMatch(/Marisol|Ekwueme|555-0143|5550143|marisol\.e|Household got an MA notice/);
     }
     const link = /Open the lead .*?: (\S+)/.exec(email!.body.text ?? '')![1]!;
-    const page = await fetch(link);
+    // Opening the link (as a mail scanner would) shows no PII and is no view; the button shows the lead.
+    const opened = await fetch(link);
+    const openedHtml = decode(await opened.text());
+    const viewsWhenOpened = await audit.list(`referral#${String(created.body.referralId)}`);
+    const page = await fetch(link, { method: 'POST' });
     const html = decode(await page.text());
 
+    expect(opened.status).toBe(200);
+    expect(openedHtml).toContain('<form method="post"><button type="submit">Show the lead</button></form>');
+    expect(openedHtml).not.toMatch(/Marisol|Ekwueme|555-0143|marisol\.e|Household got an MA notice/);
+    expect(opened.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(viewsWhenOpened).toEqual([]);
     expect(page.status).toBe(200);
     expect(page.headers.get('cache-control')).toBe('no-store');
     for (const expected of [
@@ -128,10 +137,12 @@ describe('a referral posted by the CRM', () => {
       link.replace(String(created.body.referralId), String(other.body.referralId)),
       link.replace(/token=.*/, 'token='),
     ]) {
-      const res = await fetch(bad);
-      const text = await res.text();
-      expect(res.status).toBe(403);
-      expect(text).not.toMatch(/Tobiah|Vandersloot|twin-cities|555/);
+      for (const method of ['GET', 'POST']) {
+        const res = await fetch(bad, { method });
+        const text = await res.text();
+        expect(res.status).toBe(403);
+        expect(text).not.toMatch(/Tobiah|Vandersloot|twin-cities|555/);
+      }
     }
     expect(await audit.list(`referral#${String(created.body.referralId)}`)).toEqual([]);
   });

@@ -71,7 +71,8 @@ it('prints the URLs and a curl example, and delivers the sample lead to the SES 
   expect(emails).toHaveLength(1);
   expect(emails[0]!.body.text).not.toContain('Philippa');
   const link = /Open the lead .*?: (\S+)/.exec(emails[0]!.body.text)![1]!;
-  expect(await (await fetch(link)).text()).toContain('Philippa Quarrington');
+  expect(await (await fetch(link)).text()).not.toContain('Philippa Quarrington');
+  expect(await (await fetch(link, { method: 'POST' })).text()).toContain('Philippa Quarrington');
   const page = await fetch(`${sesUrl}/`);
   expect(page.status).toBe(200);
 });

@@ -71,10 +71,11 @@ export class PublicLinksApi extends Construct {
     for (const action of REPORT_LINK_ACTIONS) {
       report.addResource(action).addMethod('GET', reportLinks, withToken('reportId'));
     }
-    api.root
-      .addResource('leads')
-      .addResource('{referralId}')
-      .addMethod('GET', integration(props.leadPage), withToken('referralId'));
+    // GET shows which lead and a button; its POST (same address, token included) shows the lead.
+    const lead = api.root.addResource('leads').addResource('{referralId}');
+    for (const method of ['GET', 'POST']) {
+      lead.addMethod(method, integration(props.leadPage), withToken('referralId'));
+    }
     // GET shows the Confirm button; its POST (back to the same address, token included) records it.
     const contactConfirm = api.root.addResource('contacts').addResource('{organizationId}').addResource('confirm');
     for (const method of ['GET', 'POST']) {
