@@ -96,7 +96,7 @@ async function violationsOf(load: (page: Page) => Promise<unknown>): Promise<str
 /** Opens the page, and checks it is the one meant (a refused link would show its 403 page instead). */
 const open = (url: string, heading: string | RegExp) => async (page: Page) => {
   await page.goto(url);
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 5000 });
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 20_000 });
 };
 
 /** Runs `check` with the stack's clock at `instant` (links expire: each page is seen while its link works). */
@@ -136,7 +136,7 @@ maybe('WCAG 2.1 AA (axe-core in headless Chromium)', () => {
         await violationsOf(async (page) => {
           await open(url, /^PAL referral/)(page);
           await page.getByRole('button', { name: 'Show the lead' }).click();
-          await page.getByRole('table').waitFor({ timeout: 5000 });
+          await page.getByRole('table').waitFor({ timeout: 20_000 });
         }),
       ).toEqual([]);
     });
@@ -157,7 +157,7 @@ maybe('WCAG 2.1 AA (axe-core in headless Chromium)', () => {
       await violationsOf(async (page) => {
         await open(url, 'Confirm your lead contact')(page);
         await page.getByRole('button', { name: 'Confirm' }).click();
-        await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor({ timeout: 5000 });
+        await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor({ timeout: 20_000 });
       }),
     ).toEqual([]);
     expect(await violationsOf(show(contactEmail.body.html!))).toEqual([]);
