@@ -56,12 +56,15 @@ export class SesMailer implements Mailer {
 
 function toMailerError(error: unknown): MailerError {
   if (error instanceof MailerError) return error;
-  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   // An answer from SES (any HTTP status) means it did not accept the email, and so does a connection
   // that was never made; any other failure (a reset, a timeout) leaves it in doubt.
   const answered = typeof e.$metadata?.httpStatusCode === 'number';
   const neverConnected = e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND';
-  // SDK errors name themselves (Throttling…); a network error is a plain Error whose code says what happened.
-  const code = (e.name !== 'Error' && e.name) || e.code || e.name || 'UnknownError';
+  // An answer names itself (Throttling…). A network failure says what happened in its code
+  // (ECONNRESET…), or only in its message once the SDK has wrapped it; its name (TimeoutError for a
+  // reset) would mislead whoever checks the lead.
+  const systemCode = e.code ?? /\b(E[A-Z]{3,})\b/.exec(e.message ?? '')?.[1];
+  const code = (answered ? e.name : systemCode) ?? e.name ?? 'UnknownError';
   return new MailerError(code, answered || neverConnected, { cause: error });
 }

@@ -65,7 +65,7 @@ describe('a lead whose SES answer was lost (in doubt)', () => {
     const listed = await admin('GET', '/referrals/undelivered');
     expect(listed.status).toBe(200);
     const entry = listed.body.leads.find((l: { referralId: string }) => l.referralId === referralId);
-    expect(entry).toMatchObject({ state: 'in-doubt', attempts: 1 });
+    expect(entry).toMatchObject({ state: 'in-doubt', attempts: 1, errorCode: 'ECONNRESET' });
     expect(JSON.stringify(listed.body)).not.toMatch(/"(firstName|lastName|phone|email)"/);
     const page = await admin('GET', '/ops');
     expect(page.text).toMatch(new RegExp(`${referralId}</td><td>[a-z0-9-]+</td><td>In doubt`));
