@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { InFlight } from './in-flight';
 
 export type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -13,8 +14,16 @@ const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
  * Serves a Lambda proxy handler over HTTP, as API Gateway (REST, proxy integration) would:
  * each request becomes an APIGatewayProxyEvent, each result an HTTP response.
  */
-export async function serveApi(handler: ApiHandler, port: number, host = '127.0.0.1'): Promise<Server> {
-  const server = createServer((req, res) => void respond(handler, req, res));
+export async function serveApi(
+  handler: ApiHandler,
+  port: number,
+  host = '127.0.0.1',
+  inFlight?: InFlight,
+): Promise<Server> {
+  const server = createServer((req, res) => {
+    const work = respond(handler, req, res);
+    void (inFlight ? inFlight.track(work) : work);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventBridgeEvent } from 'aws-lambda';
+import type { InFlight } from './in-flight';
 
 /** A rule: which detail-types it matches, and the handler it invokes (as a Lambda target would). */
 export interface LocalRule {
@@ -35,6 +36,8 @@ export interface DeadLetter {
 export interface LocalEventBusOptions {
   readonly region: string;
   readonly retry: RetryPolicy;
+  /** Counts each delivery while its target runs, so the stack can wait for them when it stops. */
+  readonly inFlight?: InFlight;
   readonly log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -118,8 +121,9 @@ export class LocalEventBus {
   private deliver(rule: LocalRule, event: EventBridgeEvent<string, unknown>, attempt: number): void {
     if (this.stopped) return;
     this.inFlight++;
-    rule
-      .target(event)
+    const run = rule.target(event);
+    void this.options.inFlight?.track(run).catch(() => undefined);
+    run
       .then(() => this.settle())
       .catch((error: unknown) => {
         const errorName = error instanceof Error ? error.name : 'unknown';

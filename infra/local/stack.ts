@@ -72,6 +72,7 @@ import { DailyJobs } from './daily-jobs';
 import { InboundMailFolder } from './inbound-mail-folder';
 import type { RetryPolicy } from './local-event-bus';
 import { LocalEventBus } from './local-event-bus';
+import { InFlight } from './in-flight';
 
 /** s3rver checks the key id, not the signature; dynalite and the SES stand-in check neither. */
 export const LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -170,9 +171,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.push(() => close(ses));
     const sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
 
+    // Stopping waits for handlers still running before the stand-ins close (closers run last to first).
+    const inFlight = new InFlight();
+    closers.push(() => inFlight.drain(15_000));
     const bus = new LocalEventBus([], {
       region: REGION,
       retry: options.retry,
+      inFlight,
       log: (message, fields) =>
         console.warn(JSON.stringify({ level: 'WARN', service: 'local-event-bus', message, ...fields })),
     });
@@ -180,7 +185,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.push(() => bus.close());
 
     const router = new ApiRouter();
-    const api = await serveApi(router.handle, options.apiPort);
+    const api = await serveApi(router.handle, options.apiPort, '127.0.0.1', inFlight);
     closers.push(() => close(api));
     const apiUrl = urlOf(api);
 

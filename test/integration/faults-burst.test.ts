@@ -213,5 +213,5 @@ describe('a burst of 500 referrals from 20 concurrent clients that retry at rand
     );
     expect(count.Count).toBe(REFERRALS);
     expect(stack.bus.deadLetters).toEqual([]);
-  }, 120_000);
+  }, 300_000); // about 45 s on CI; on a machine this loaded it can take two minutes
 });
