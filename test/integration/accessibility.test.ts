@@ -16,6 +16,7 @@ import { linksOf } from './support/reports';
  */
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const maybe = CHROMIUM ? describe : describe.skip;
+if (!CHROMIUM) console.warn('Chromium is not installed (apt install chromium): the accessibility checks are skipped');
 const AXE = require.resolve('axe-core/axe.min.js');
 const DAY = 86_400_000;
 
