@@ -20,7 +20,7 @@ export interface OpsPageInput {
 
 const UNDELIVERED_STATES: Record<UndeliveredLead['state'], string> = {
   'in-doubt': 'In doubt: ask the organization whether it arrived',
-  failed: 'Refused by SES after retries',
+  failed: 'Refused by SES (retried automatically until the retries run out)',
   stalled: 'Stalled: the sender stopped',
 };
 
