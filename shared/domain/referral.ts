@@ -41,8 +41,8 @@ export const STALLED_CLAIM_MS = 15 * 60 * 1000;
 /**
  * Why a lead email is not out, when ops must act: `in-doubt` (SES may have it: check with the
  * organization), `failed` (SES refused it; the event may still be retried, and is dead-lettered
- * when the retries run out), `stalled` (a sender died
- * holding the claim and no retry came). Undefined while sent, or while a send may still be running.
+ * when the retries run out), `stalled` (a sender died holding the claim and no retry came).
+ * Undefined while sent, or while a send may still be running.
  */
 export function undeliveredState(
   lead: LeadDelivery | undefined,
