@@ -1,5 +1,5 @@
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
-import { documentClient, eventBridgeClient, sesClient } from '../../shared/adapters/aws-clients';
+import { documentClient, eventBridgeClient } from '../../shared/adapters/aws-clients';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.adapter';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
@@ -7,7 +7,7 @@ import { EmfOpsMetrics } from '../../shared/adapters/emf-metrics.adapter';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.adapter';
 import { createLogger } from '../../shared/adapters/logger';
 import { withSecrets } from '../../shared/adapters/secrets';
-import { SesMailer } from '../../shared/adapters/ses-mailer.adapter';
+import { sesMailer } from '../../shared/adapters/ses-mailer.adapter';
 import type { ContactConfirmationsConfig } from '../../shared/config';
 import { ContactConfirmationsConfigSchema, loadConfig } from '../../shared/config';
 import { JobInputSchema } from '../../shared/api/jobs';
@@ -29,13 +29,7 @@ export function buildContactConfirmationsDeps(
   return {
     directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
     audit: new DynamoAuditLog(doc, config.AUDIT_TABLE),
-    mailer: new SesMailer(sesClient(config, credentials), {
-      from: config.LEAD_SENDER,
-      ...(config.SES_CONFIGURATION_SET && { configurationSetName: config.SES_CONFIGURATION_SET }),
-      maxAttempts: 6,
-      baseDelayMs: 200,
-      maxDelayMs: 5000,
-    }),
+    mailer: sesMailer(config, config.LEAD_SENDER, credentials),
     events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
     metrics: new EmfOpsMetrics(config.POWERTOOLS_METRICS_NAMESPACE, SERVICE),
     log: createLogger(SERVICE),

@@ -1,13 +1,13 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ObjectCreatedSchema, RETURN_PREFIXES } from '../../shared/api/jobs';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
-import { documentClient, eventBridgeClient, s3Client, sesClient } from '../../shared/adapters/aws-clients';
+import { documentClient, eventBridgeClient, s3Client } from '../../shared/adapters/aws-clients';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.adapter';
 import { createLogger } from '../../shared/adapters/logger';
 import { S3ReportFiles } from '../../shared/adapters/s3-report-files.adapter';
-import { SesMailer } from '../../shared/adapters/ses-mailer.adapter';
+import { sesMailer } from '../../shared/adapters/ses-mailer.adapter';
 import type { MailIntakeConfig } from '../../shared/config';
 import { loadConfig, MailIntakeConfigSchema } from '../../shared/config';
 import type { MailIntakeDeps, UnpackResult } from '../../shared/use-cases/unpack-inbound-mail';
@@ -17,13 +17,7 @@ export function buildMailIntakeDeps(config: MailIntakeConfig, credentials?: Loca
   return {
     files: new S3ReportFiles(s3Client(config, credentials), config.REPORTS_BUCKET),
     directory: new DynamoAssisterDirectory(documentClient(config, credentials), config.DIRECTORY_TABLE),
-    mailer: new SesMailer(sesClient(config, credentials), {
-      from: config.REPORT_SENDER,
-      ...(config.SES_CONFIGURATION_SET && { configurationSetName: config.SES_CONFIGURATION_SET }),
-      maxAttempts: 6,
-      baseDelayMs: 200,
-      maxDelayMs: 5000,
-    }),
+    mailer: sesMailer(config, config.REPORT_SENDER, credentials),
     events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
     log: createLogger('mail-intake'),
     clock: () => new Date(),

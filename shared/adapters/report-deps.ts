@@ -3,7 +3,7 @@ import type { ReportsConfig } from '../config';
 import type { DueDeps } from '../use-cases/check-due-reports';
 import type { IngestDeps } from '../use-cases/ingest-report';
 import type { LocalCredentials } from './aws-clients';
-import { documentClient, eventBridgeClient, s3Client, sesClient } from './aws-clients';
+import { documentClient, eventBridgeClient, s3Client } from './aws-clients';
 import { DynamoAssisterDirectory } from './dynamo-directory.adapter';
 import { DynamoReferralStore } from './dynamo-referral-store.adapter';
 import { DynamoReportStore } from './dynamo-report-store.adapter';
@@ -11,7 +11,7 @@ import { EmfOpsMetrics } from './emf-metrics.adapter';
 import { EventBridgePublisher } from './eventbridge-publisher.adapter';
 import { createLogger } from './logger';
 import { S3ReportFiles } from './s3-report-files.adapter';
-import { SesMailer } from './ses-mailer.adapter';
+import { sesMailer } from './ses-mailer.adapter';
 
 /** Everything the report functions use, built once per container from their validated config. */
 export function buildReportDeps(
@@ -26,13 +26,7 @@ export function buildReportDeps(
     referrals: new DynamoReferralStore(doc, config.REFERRALS_TABLE),
     reports: new DynamoReportStore(doc, config.REPORTS_TABLE),
     files: new S3ReportFiles(s3Client(config, credentials), config.REPORTS_BUCKET),
-    mailer: new SesMailer(sesClient(config, credentials), {
-      from: config.REPORT_SENDER,
-      ...(config.SES_CONFIGURATION_SET && { configurationSetName: config.SES_CONFIGURATION_SET }),
-      maxAttempts: 6,
-      baseDelayMs: 200,
-      maxDelayMs: 5000,
-    }),
+    mailer: sesMailer(config, config.REPORT_SENDER, credentials),
     events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
     log: createLogger(serviceName),
     metrics: new EmfOpsMetrics(config.POWERTOOLS_METRICS_NAMESPACE, serviceName),

@@ -2,13 +2,13 @@ import type { RoutingConfig } from '../config';
 import { loadDefaultReportingCalendar } from '../domain/reporting-calendar';
 import type { RouteReferralDeps } from '../use-cases/route-referral';
 import type { LocalCredentials } from './aws-clients';
-import { documentClient, eventBridgeClient, sesClient } from './aws-clients';
+import { documentClient, eventBridgeClient } from './aws-clients';
 import { DynamoAssisterDirectory } from './dynamo-directory.adapter';
 import { DynamoConsumerHistory } from './dynamo-consumer-history.adapter';
 import { DynamoReferralStore } from './dynamo-referral-store.adapter';
 import { EventBridgePublisher } from './eventbridge-publisher.adapter';
 import { createLogger } from './logger';
-import { SesMailer } from './ses-mailer.adapter';
+import { sesMailer } from './ses-mailer.adapter';
 
 /** Routing's adapters, built once per container from its validated config (route-referral, ses-feedback, admin). */
 export function buildRouteReferralDeps(config: RoutingConfig, credentials?: LocalCredentials): RouteReferralDeps {
@@ -20,9 +20,7 @@ export function buildRouteReferralDeps(config: RoutingConfig, credentials?: Loca
     directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
     consumerHistory: new DynamoConsumerHistory(doc, config.CONSUMER_HISTORY_TABLE),
     events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
-    mailer: new SesMailer(sesClient(config, credentials), {
-      from: config.LEAD_SENDER,
-      ...(config.SES_CONFIGURATION_SET && { configurationSetName: config.SES_CONFIGURATION_SET }),
+    mailer: sesMailer(config, config.LEAD_SENDER, credentials, {
       maxAttempts: config.SES_MAX_ATTEMPTS,
       baseDelayMs: config.SES_BASE_DELAY_MS,
       maxDelayMs: config.SES_MAX_DELAY_MS,

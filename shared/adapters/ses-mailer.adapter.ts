@@ -1,4 +1,6 @@
 import type { SESClient } from '@aws-sdk/client-ses';
+import type { ClientSettings, LocalCredentials } from './aws-clients';
+import { sesClient } from './aws-clients';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer, OutgoingEmail } from '../ports/mailer.port';
 import { MailerError } from '../ports/mailer.port';
@@ -67,4 +69,21 @@ function toMailerError(error: unknown): MailerError {
   const systemCode = e.code ?? /\b(E[A-Z]{3,})\b/.exec(e.message ?? '')?.[1];
   const code = (answered ? e.name : systemCode) ?? e.name ?? 'UnknownError';
   return new MailerError(code, answered || neverConnected, { cause: error });
+}
+
+/** How the report, contact and notice emails retry a throttled send (the lead email's are configurable). */
+export const DEFAULT_SES_RETRY = { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 5000 } as const;
+
+/** A mailer sending `from` that address through the SES client of these settings, in their configuration set. */
+export function sesMailer(
+  settings: ClientSettings & { readonly SES_CONFIGURATION_SET?: string | undefined },
+  from: string,
+  credentials?: LocalCredentials,
+  retry: Pick<SesMailerOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'> = DEFAULT_SES_RETRY,
+): SesMailer {
+  return new SesMailer(sesClient(settings, credentials), {
+    from,
+    ...(settings.SES_CONFIGURATION_SET && { configurationSetName: settings.SES_CONFIGURATION_SET }),
+    ...retry,
+  });
 }

@@ -264,10 +264,9 @@ function quoted(text: string): string {
   return `'${oneLine.length > QUOTED_VALUE_MAX ? `${oneLine.slice(0, QUOTED_VALUE_MAX)}…` : oneLine}'`;
 }
 
-function describeCell(cell: CellValue): string {
+/** How a number, date or true/false cell reads; undefined for text and the other kinds. */
+function plainValue(cell: CellValue): string | undefined {
   switch (cell.kind) {
-    case 'text':
-      return quoted(cell.text);
     case 'number':
       return String(cell.value);
     case 'date':
@@ -275,8 +274,12 @@ function describeCell(cell: CellValue): string {
     case 'boolean':
       return cell.value ? 'TRUE' : 'FALSE';
     default:
-      return cell.kind;
+      return undefined;
   }
+}
+
+function describeCell(cell: CellValue): string {
+  return cell.kind === 'text' ? quoted(cell.text) : (plainValue(cell) ?? cell.kind);
 }
 
 function isEmpty(cell: CellValue): boolean {
@@ -474,16 +477,5 @@ function dayFirstHint(text: string): string {
 }
 
 function commentText(cell: CellValue): string {
-  switch (cell.kind) {
-    case 'text':
-      return cell.text.trim();
-    case 'number':
-      return String(cell.value);
-    case 'date':
-      return formatReportDate(cell.date);
-    case 'boolean':
-      return cell.value ? 'TRUE' : 'FALSE';
-    default:
-      return '';
-  }
+  return cell.kind === 'text' ? cell.text.trim() : (plainValue(cell) ?? '');
 }
