@@ -3,6 +3,7 @@ import type { LanguageCode } from './languages';
 import { minnesotaDateOf } from './minnesota-time';
 import type { Organization } from './organization';
 import { servesCounty } from './organization';
+import type { Referral } from './referral';
 
 /** How busy an organization is, read from its assigned referrals. */
 export interface OrganizationLoad {
@@ -26,6 +27,21 @@ export interface RoutingRequest {
   readonly referredAt: string;
   readonly preferredLanguage?: LanguageCode;
   readonly previous?: PreviousReferral;
+}
+
+/** What routing needs to know of a referral (no PII); `previous` is added where repeats count. */
+export function routingRequestOf(
+  referral: Pick<Referral, 'referralId' | 'assisterType' | 'referredAt'> & {
+    readonly consumer: Pick<Referral['consumer'], 'countyFips' | 'preferredLanguage'>;
+  },
+): RoutingRequest {
+  return {
+    referralId: referral.referralId,
+    assisterType: referral.assisterType,
+    countyFips: referral.consumer.countyFips,
+    referredAt: referral.referredAt,
+    ...(referral.consumer.preferredLanguage && { preferredLanguage: referral.consumer.preferredLanguage }),
+  };
 }
 
 export interface RoutingPolicy {

@@ -2,7 +2,7 @@ import { buildEvent } from '../../events/envelope';
 import { ReferralReassigned } from '../../events/referral-events';
 import { NotFoundError, RuleViolation } from '../domain/errors';
 import { emailDocument, escapeHtml } from '../domain/html';
-import { decideRouting } from '../domain/routing';
+import { decideRouting, routingRequestOf } from '../domain/routing';
 import type { AuditLog } from '../ports/audit-log.port';
 import type { RouteReferralDeps, RouteReferralResult } from './route-referral';
 import { deliverLead } from './route-referral';
@@ -55,18 +55,7 @@ export async function reassignReferral(deps: ReassignDeps, request: ReassignRequ
     if (!target) throw new NotFoundError(`Organization ${request.toOrganizationId} does not exist`);
     candidates.push(target);
   }
-  const decision = decideRouting(
-    {
-      referralId: referral.referralId,
-      assisterType: referral.assisterType,
-      countyFips: referral.consumer.countyFips,
-      referredAt: referral.referredAt,
-      ...(referral.consumer.preferredLanguage && { preferredLanguage: referral.consumer.preferredLanguage }),
-    },
-    candidates,
-    new Map(),
-    deps.policy,
-  );
+  const decision = decideRouting(routingRequestOf(referral), candidates, new Map(), deps.policy);
   const to = request.toOrganizationId ?? decision.organizationId;
   const chosen = decision.candidates.find((c) => c.organizationId === to);
   if (!to || !chosen) {

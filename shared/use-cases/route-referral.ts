@@ -9,7 +9,7 @@ import { addDays, dayOfWeek, instantsOfMinnesotaDays, minnesotaDateOf } from '..
 import type { Referral } from '../domain/referral';
 import type { ReportingCalendar } from '../domain/reporting-calendar';
 import type { OrganizationLoad, RoutingDecision, RoutingPolicy } from '../domain/routing';
-import { decideRouting } from '../domain/routing';
+import { decideRouting, routingRequestOf } from '../domain/routing';
 import type { AssisterDirectory } from '../ports/assister-directory.port';
 import type { ConsumerHistory } from '../ports/consumer-history.port';
 import type { EventPublisher, OutgoingEvent } from '../ports/event-publisher.port';
@@ -184,11 +184,7 @@ async function decide(deps: RouteReferralDeps, referral: Referral): Promise<Refe
   const previous = await deps.consumerHistory.latest(keys);
   const decision = decideRouting(
     {
-      referralId: referral.referralId,
-      assisterType: referral.assisterType,
-      countyFips: referral.consumer.countyFips,
-      referredAt: referral.referredAt,
-      ...(referral.consumer.preferredLanguage && { preferredLanguage: referral.consumer.preferredLanguage }),
+      ...routingRequestOf(referral),
       ...(previous && previous.referralId !== referral.referralId && { previous }),
     },
     organizations,
