@@ -26,7 +26,9 @@ export function createReportIngestHandler(deps: IngestDeps) {
       return [];
     }
     const receivedAt = new Date(Date.parse(parsed.data.time)).toISOString();
-    return ingestReturnedFile(deps, { source, key, receivedAt });
+    const { 'version-id': versionId, sequencer } = parsed.data.detail.object;
+    const version = versionId ?? sequencer;
+    return ingestReturnedFile(deps, { source, key, receivedAt, ...(version && { version }) });
   };
 }
 

@@ -310,7 +310,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     s3.on(
       'event',
       (event: {
-        Records: { eventName: string; eventTime: string; s3: { object: { key: string; size?: number } } }[];
+        Records: {
+          eventName: string;
+          eventTime: string;
+          s3: { object: { key: string; size?: number; sequencer?: string } };
+        }[];
       }) => {
         for (const record of event.Records) {
           if (!record.eventName.startsWith('ObjectCreated:')) continue;
@@ -319,7 +323,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             'aws.s3',
             {
               bucket: { name: REPORTS_BUCKET },
-              object: { key: record.s3.object.key, size: record.s3.object.size },
+              object: {
+                key: record.s3.object.key,
+                size: record.s3.object.size,
+                ...(record.s3.object.sequencer && { sequencer: record.s3.object.sequencer }),
+              },
               reason: record.eventName.split(':')[1],
             },
             new Date(record.eventTime),
