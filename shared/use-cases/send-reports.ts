@@ -144,7 +144,8 @@ async function sendReport(
     organizationName: organization.name,
     window: { start: window.start, end: window.end, sendDate: window.sendDate, dueDate: window.dueDate },
     programContact: deps.programContact,
-    returnInstructions: { uploadUrl: links.uploadUrl, replyTo: deps.inboundAddress },
+    // No upload link in the sheet: the file is forwarded and filed, and the link (a bearer token) would go along.
+    returnInstructions: { replyTo: deps.inboundAddress },
     rows: referrals.map(toReportRow),
     generatedAt: now,
   });
