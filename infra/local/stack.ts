@@ -66,6 +66,7 @@ import type { DueResult } from '../../shared/use-cases/check-due-reports';
 import type { ContactConfirmationsResult } from '../../shared/use-cases/contact-confirmations';
 import type { SheetResult } from '../../shared/use-cases/report-refusal';
 import type { SendReportsResult } from '../../shared/use-cases/send-reports';
+import { adminKeyMatches } from './admin-key';
 import { ApiRouter } from './api-router';
 import { serveApi, urlOf } from './api-server';
 import { DailyJobs } from './daily-jobs';
@@ -263,7 +264,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         : { statusCode: 405, headers: { Allow: 'GET' }, body: '' },
     );
     router.add('/admin', async (event) =>
-      headerOf(event, 'x-pal-admin-key') === adminKey
+      adminKeyMatches(headerOf(event, 'x-pal-admin-key'), adminKey)
         ? admin({
             ...event,
             requestContext: {
