@@ -27,6 +27,10 @@ export class InMemoryReferrals implements ReportReferrals {
     return this.items.get(referralId);
   }
 
+  async replace(referral: Referral): Promise<void> {
+    this.items.set(referral.referralId, referral);
+  }
+
   freezeIndex(): void {
     this.snapshot = new Map(this.items);
   }

@@ -101,7 +101,7 @@ class OneOrganization implements AssisterDirectory {
 }
 
 export interface ReportWorld {
-  readonly deps: IngestDeps;
+  deps: IngestDeps;
   readonly referrals: InMemoryReferrals;
   readonly reports: InMemoryReports;
   readonly files: InMemoryFiles;
