@@ -5,6 +5,7 @@ import { buildAdminDeps } from '../../shared/adapters/admin-deps';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
+import { decodePathSegment } from '../../shared/api/path-segment';
 import { parseCsv } from '../../shared/domain/csv';
 import { ConcurrentUpdateError, NotFoundError, RuleViolation, StaleCopyError } from '../../shared/domain/errors';
 import { LANGUAGES } from '../../shared/domain/languages';
@@ -174,7 +175,15 @@ export function createAdminApiHandler(deps: AdminDeps) {
     [
       'POST',
       /^\/admin\/reports\/([^/]+)\/resend$/,
-      async (_e, [id]) => json(200, { resent: await resendReport(deps, decodeURIComponent(id!)) }),
+      async (_e, [id]) => {
+        const reportId = decodePathSegment(id!);
+        if (reportId === undefined) {
+          return problem(400, 'invalid-path', [
+            { field: 'path', rule: 'percent-encoding', message: 'the report id has a malformed percent-escape' },
+          ]);
+        }
+        return json(200, { resent: await resendReport(deps, reportId) });
+      },
     ],
     ['GET', /^\/admin\/coverage$/, async (event) => json(200, await coverageToday(deps, today(), lookback(event)))],
     [

@@ -1,5 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ObjectCreatedSchema, RETURN_PREFIXES } from '../../shared/api/jobs';
+import { decodeObjectKey } from '../../shared/api/path-segment';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient, eventBridgeClient, s3Client } from '../../shared/adapters/aws-clients';
 import { atColdStart } from '../../shared/adapters/cold-start';
@@ -34,7 +35,12 @@ export function createMailIntakeHandler(deps: MailIntakeDeps) {
       deps.log.error('Not an S3 Object Created event', { detailType: event['detail-type'], eventId: event.id });
       throw new Error('mail-intake received an event that is not an S3 Object Created');
     }
-    const key = decodeURIComponent(parsed.data.detail.object.key.replace(/\+/g, ' '));
+    const key = decodeObjectKey(parsed.data.detail.object.key);
+    if (key === undefined) {
+      // Not a key S3 would send: retrying cannot mend it.
+      deps.log.warn('Object key with a malformed percent-escape ignored', { eventId: event.id });
+      return undefined;
+    }
     if (!key.startsWith(RETURN_PREFIXES.email)) {
       deps.log.warn('Object outside the inbound prefix ignored', { key });
       return undefined;

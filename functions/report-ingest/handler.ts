@@ -1,5 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ObjectCreatedSchema, RETURN_PREFIXES } from '../../shared/api/jobs';
+import { decodeObjectKey } from '../../shared/api/path-segment';
 import { buildReportDeps } from '../../shared/adapters/report-deps';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
@@ -15,7 +16,12 @@ export function createReportIngestHandler(deps: IngestDeps) {
       deps.log.error('Not an S3 Object Created event', { detailType: event['detail-type'], eventId: event.id });
       throw new Error('report-ingest received an event that is not an S3 Object Created');
     }
-    const key = decodeURIComponent(parsed.data.detail.object.key.replace(/\+/g, ' '));
+    const key = decodeObjectKey(parsed.data.detail.object.key);
+    if (key === undefined) {
+      // Not a key S3 would send: retrying cannot mend it.
+      deps.log.warn('Object key with a malformed percent-escape ignored', { eventId: event.id });
+      return [];
+    }
     const source = key.startsWith(RETURN_PREFIXES.upload)
       ? 'upload'
       : key.startsWith(RETURN_PREFIXES.mailAttachment)
@@ -26,7 +32,9 @@ export function createReportIngestHandler(deps: IngestDeps) {
       return [];
     }
     const receivedAt = new Date(Date.parse(parsed.data.time)).toISOString();
-    return ingestReturnedFile(deps, { source, key, receivedAt });
+    const { 'version-id': versionId, sequencer } = parsed.data.detail.object;
+    const version = versionId ?? sequencer;
+    return ingestReturnedFile(deps, { source, key, receivedAt, ...(version && { version }) });
   };
 }
 

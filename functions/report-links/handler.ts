@@ -13,6 +13,7 @@ import type { LinkScope } from '../../shared/domain/signed-link';
 import { checkLinkToken, deriveKey } from '../../shared/domain/signed-link';
 import type { ReportDeps } from '../../shared/use-cases/send-reports';
 import { RETURN_PREFIXES } from '../../shared/api/jobs';
+import { decodePathSegment } from '../../shared/api/path-segment';
 
 export type ReportLinksDeps = Pick<ReportDeps, 'reports' | 'files' | 'links' | 'programContact' | 'clock' | 'log'>;
 
@@ -30,7 +31,8 @@ export function createReportLinksHandler(deps: ReportLinksDeps) {
   return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const match = /^\/reports\/([^/]+)\/(download|upload|uploaded)\/?$/.exec(event.path);
     if (!match || event.httpMethod !== 'GET') return htmlPage(404, 'Not found', ['There is no page at this address.']);
-    const reportId = decodeURIComponent(match[1]!);
+    const reportId = decodePathSegment(match[1]!);
+    if (reportId === undefined) return htmlPage(404, 'Not found', ['There is no page at this address.']);
     const action = match[2] as 'download' | 'upload' | 'uploaded';
     const scope: LinkScope = action === 'download' ? 'report-download' : 'report-upload';
     const token = event.queryStringParameters?.token;

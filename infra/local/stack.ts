@@ -66,6 +66,7 @@ import type { DueResult } from '../../shared/use-cases/check-due-reports';
 import type { ContactConfirmationsResult } from '../../shared/use-cases/contact-confirmations';
 import type { SheetResult } from '../../shared/use-cases/report-refusal';
 import type { SendReportsResult } from '../../shared/use-cases/send-reports';
+import { adminKeyMatches } from './admin-key';
 import { ApiRouter } from './api-router';
 import { serveApi, urlOf } from './api-server';
 import { DailyJobs } from './daily-jobs';
@@ -263,7 +264,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         : { statusCode: 405, headers: { Allow: 'GET' }, body: '' },
     );
     router.add('/admin', async (event) =>
-      headerOf(event, 'x-pal-admin-key') === adminKey
+      adminKeyMatches(headerOf(event, 'x-pal-admin-key'), adminKey)
         ? admin({
             ...event,
             requestContext: {
@@ -310,7 +311,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     s3.on(
       'event',
       (event: {
-        Records: { eventName: string; eventTime: string; s3: { object: { key: string; size?: number } } }[];
+        Records: {
+          eventName: string;
+          eventTime: string;
+          s3: { object: { key: string; size?: number; sequencer?: string } };
+        }[];
       }) => {
         for (const record of event.Records) {
           if (!record.eventName.startsWith('ObjectCreated:')) continue;
@@ -319,7 +324,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             'aws.s3',
             {
               bucket: { name: REPORTS_BUCKET },
-              object: { key: record.s3.object.key, size: record.s3.object.size },
+              object: {
+                key: record.s3.object.key,
+                size: record.s3.object.size,
+                ...(record.s3.object.sequencer && { sequencer: record.s3.object.sequencer }),
+              },
               reason: record.eventName.split(':')[1],
             },
             new Date(record.eventTime),

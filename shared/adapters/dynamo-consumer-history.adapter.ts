@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PreviousReferral } from '../domain/routing';
 import type { ConsumerHistory } from '../ports/consumer-history.port';
+import { batchGetAll } from './dynamo-batch';
 import { isConditionFailure } from './dynamo-referral-store.adapter';
 import { TTL_ATTRIBUTE } from './dynamo-tables';
 
@@ -14,14 +15,17 @@ export class DynamoConsumerHistory implements ConsumerHistory {
 
   async latest(consumerKeys: readonly string[]): Promise<PreviousReferral | undefined> {
     if (consumerKeys.length === 0) return undefined;
-    const out = await this.doc.send(
-      new BatchGetCommand({
-        RequestItems: { [this.tableName]: { Keys: consumerKeys.map((consumerKey) => ({ consumerKey })) } },
-      }),
+    // Consistent, and every key answered: a key left unprocessed read as "never seen" would route a
+    // repeat consumer as new, possibly to a second organization that then receives their details.
+    const items = await batchGetAll(
+      this.doc,
+      this.tableName,
+      consumerKeys.map((consumerKey) => ({ consumerKey })),
+      { consistentRead: true },
     );
     // DynamoDB's TTL deletes lazily (up to days late), so expiry is checked here too.
     const nowSeconds = Math.floor(this.clock().getTime() / 1000);
-    const live = (out.Responses?.[this.tableName] ?? []).filter((i) => Number(i[TTL_ATTRIBUTE]) > nowSeconds);
+    const live = items.filter((i) => Number(i[TTL_ATTRIBUTE]) > nowSeconds);
     const newest = live.sort((a, b) => String(b.referredAt).localeCompare(String(a.referredAt)))[0];
     return newest
       ? {

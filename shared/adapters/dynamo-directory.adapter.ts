@@ -1,11 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AssisterType } from '../domain/assister-type';
 import { ConcurrentUpdateError } from '../domain/errors';
 import type { Organization } from '../domain/organization';
 import { OrganizationSchema, servesCounty } from '../domain/organization';
 import type { AssisterDirectory } from '../ports/assister-directory.port';
+import { batchGetAll } from './dynamo-batch';
 import { queryAll, queryItems } from './dynamo-query';
 import { DIRECTORY_INDEX } from './dynamo-tables';
 
@@ -38,6 +38,8 @@ export class DynamoAssisterDirectory implements AssisterDirectory {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': pk },
         ProjectionExpression: 'organizationId',
+        // Routing decides on this: an organization added a moment ago is a candidate.
+        ConsistentRead: true,
       });
       for await (const item of items) ids.add(String(item.organizationId));
     }
@@ -118,20 +120,8 @@ export class DynamoAssisterDirectory implements AssisterDirectory {
   }
 
   private async getMany(ids: string[]): Promise<Organization[]> {
-    const found: Organization[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(profileKey);
-      // BatchGet may return some keys unprocessed under load: ask again for those.
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(1000, 50 * 2 ** attempt));
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) found.push(toOrganization(item));
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return found.sort((a, b) => a.organizationId.localeCompare(b.organizationId));
+    const items = await batchGetAll(this.doc, this.tableName, ids.map(profileKey), { consistentRead: true });
+    return items.map(toOrganization).sort((a, b) => a.organizationId.localeCompare(b.organizationId));
   }
 }
 
@@ -146,5 +136,3 @@ function toOrganization(item: Record<string, unknown>): Organization {
   const { pk: _pk, sk: _sk, kind: _kind, version: _version, ...rest } = item;
   return OrganizationSchema.parse(rest);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,14 +7,17 @@ import type {
   ReferralStatus,
   StoredRoutingDecision,
 } from '../domain/referral';
+import { sameAnswer } from '../domain/referral';
 import type {
   AssignmentLedger,
   CreateResult,
+  OutcomeWrite,
   ReferralStore,
   ReferralSummary,
   ReportReferrals,
 } from '../ports/referral-store.port';
 import { addDays, minnesotaDateOf } from '../domain/minnesota-time';
+import { batchGetAll } from './dynamo-batch';
 import { queryItems } from './dynamo-query';
 import { PUBLISH_PENDING, REFERRALS_INDEX } from './dynamo-tables';
 
@@ -286,9 +289,19 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger, Rep
     for await (const item of items) yield toReferral(item);
   }
 
-  async recordOutcome(referralId: string, organizationId: string, outcome: RecordedOutcome): Promise<boolean> {
+  async getMany(referralIds: readonly string[]): Promise<Referral[]> {
+    const items = await batchGetAll(
+      this.doc,
+      this.tableName,
+      referralIds.map((referralId) => ({ referralId })),
+      { consistentRead: true },
+    );
+    return items.map(toReferral);
+  }
+
+  async recordOutcome(referralId: string, organizationId: string, outcome: RecordedOutcome): Promise<OutcomeWrite> {
     try {
-      await this.doc.send(
+      const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { referralId },
@@ -297,11 +310,13 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger, Rep
           ConditionExpression:
             'assignedOrganizationId = :org AND (attribute_not_exists(outcome) OR outcome.fileOrder <= :t)',
           ExpressionAttributeValues: { ':o': outcome, ':org': organizationId, ':t': outcome.fileOrder },
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      return true;
+      const before = out.Attributes?.outcome as RecordedOutcome | undefined;
+      return before && sameAnswer(before, outcome) ? 'unchanged' : 'changed';
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return 'superseded';
       throw error;
     }
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IsoDate } from '../domain/minnesota-time';
@@ -10,7 +11,10 @@ import { REPORT_OPEN, REPORTS_INDEX } from './dynamo-tables';
 /** Attributes on the item that are bookkeeping, not part of the report. */
 const INTERNAL = ['openFlag', 'emailClaimedAt'] as const;
 
-const fileKey = (reportId: string, fileHash: string) => `file#${reportId}#${fileHash}`;
+/** An object's key and version can be long and hold any character: the item key carries their digest. */
+const fileKey = (reportId: string, objectId: string) =>
+  `file#${reportId}#${createHash('sha256').update(objectId).digest('base64url')}`;
+const contentKey = (reportId: string, contentHash: string) => `content#${reportId}#${contentHash}`;
 
 export class DynamoReportStore implements ReportStore {
   constructor(
@@ -108,46 +112,70 @@ export class DynamoReportStore implements ReportStore {
     });
   }
 
-  async recordReturn(
-    reportId: string,
-    result: {
-      status: 'complete' | 'incomplete';
-      receivedAt: string;
-      missingReferralIds: string[];
-      problemCount: number;
-    },
-  ): Promise<void> {
-    const complete = result.status === 'complete';
+  async setReferrals(reportId: string, referralIds: readonly string[]): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { reportId },
-        UpdateExpression: complete
-          ? 'SET #status = :s, lastReceivedAt = :r, missingReferralIds = :m, problemCount = :p REMOVE openFlag, overdueSince'
-          : 'SET #status = :s, lastReceivedAt = :r, missingReferralIds = :m, problemCount = :p, openFlag = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':s': result.status,
-          ':r': result.receivedAt,
-          ':m': result.missingReferralIds,
-          ':p': result.problemCount,
-          ...(!complete && { ':open': REPORT_OPEN }),
-        },
+        UpdateExpression: 'SET referralIds = :ids, referralCount = :n',
+        ConditionExpression: 'attribute_exists(reportId)',
+        ExpressionAttributeValues: { ':ids': referralIds, ':n': referralIds.length },
       }),
     );
   }
 
   /*
-   * File claims live in the same table under their own key, `file#<reportId>#<hash>`: no report index
-   * carries their attributes, so they never show up as reports.
+   * Two conditional updates, each monotonic on its own: files are ingested in any order and at once,
+   * so neither the latest arrival nor the progress may be overwritten by a file processed later.
+   */
+  async recordReturn(
+    reportId: string,
+    result: {
+      status: 'complete' | 'incomplete';
+      receivedAt: string;
+      fileOrder: string;
+      missingReferralIds: readonly string[];
+      problemCount: number;
+    },
+  ): Promise<void> {
+    await this.conditionalUpdate({
+      Key: { reportId },
+      UpdateExpression: 'SET lastReceivedAt = :r, lastFileOrder = :f, problemCount = :p',
+      ConditionExpression:
+        'attribute_exists(reportId) AND (attribute_not_exists(lastFileOrder) OR lastFileOrder <= :f)',
+      ExpressionAttributeValues: { ':r': result.receivedAt, ':f': result.fileOrder, ':p': result.problemCount },
+    });
+    const complete = result.status === 'complete';
+    await this.conditionalUpdate({
+      Key: { reportId },
+      UpdateExpression: complete
+        ? 'SET #status = :s, missingReferralIds = :m REMOVE openFlag, overdueSince'
+        : 'SET #status = :s, missingReferralIds = :m, openFlag = :open',
+      // Outcomes are only ever added, so a later consistent count is never higher: a higher one is stale.
+      ConditionExpression:
+        'attribute_exists(reportId) AND (attribute_not_exists(missingReferralIds) OR size(missingReferralIds) >= :n)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':s': result.status,
+        ':m': result.missingReferralIds,
+        ':n': result.missingReferralIds.length,
+        ...(!complete && { ':open': REPORT_OPEN }),
+      },
+    });
+  }
+
+  /*
+   * File claims and applied contents live in the same table under their own keys,
+   * `file#<reportId>#<object>` and `content#<reportId>#<hash>`: no report index carries their
+   * attributes, so they never show up as reports.
    */
   async claimFile(
     reportId: string,
-    fileHash: string,
+    objectId: string,
     claimedAt: string,
     staleBefore: string,
   ): Promise<'claimed' | 'done' | 'in-progress'> {
-    const key = fileKey(reportId, fileHash);
+    const key = fileKey(reportId, objectId);
     try {
       await this.doc.send(
         new PutCommand({
@@ -167,21 +195,43 @@ export class DynamoReportStore implements ReportStore {
     }
   }
 
-  async completeFile(reportId: string, fileHash: string, at: string): Promise<void> {
+  async completeFile(reportId: string, objectId: string, contentHash: string, at: string): Promise<void> {
+    await this.doc
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { reportId: contentKey(reportId, contentHash), firstAppliedAt: at },
+          ConditionExpression: 'attribute_not_exists(reportId)',
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { reportId: fileKey(reportId, fileHash), fileState: 'done', doneAt: at },
+        Item: { reportId: fileKey(reportId, objectId), fileState: 'done', doneAt: at },
       }),
     );
   }
 
-  async releaseFile(reportId: string, fileHash: string): Promise<void> {
+  async firstApplied(reportId: string, contentHash: string): Promise<string | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { reportId: contentKey(reportId, contentHash) },
+        ConsistentRead: true,
+      }),
+    );
+    return typeof out.Item?.firstAppliedAt === 'string' ? out.Item.firstAppliedAt : undefined;
+  }
+
+  async releaseFile(reportId: string, objectId: string): Promise<void> {
     await this.doc
       .send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: { reportId: fileKey(reportId, fileHash) },
+          Key: { reportId: fileKey(reportId, objectId) },
           ConditionExpression: 'fileState = :ingesting',
           ExpressionAttributeValues: { ':ingesting': 'ingesting' },
         }),

@@ -16,6 +16,12 @@ export const ObjectCreatedSchema = z.object({
   time: z.string(),
   detail: z.object({
     bucket: z.object({ name: z.string() }),
-    object: z.object({ key: z.string().min(1) }),
+    object: z.object({
+      key: z.string().min(1),
+      /** Set on a versioned bucket: a re-upload to the same key is a new version. */
+      'version-id': z.string().min(1).optional(),
+      /** Orders the events of one key; the same in every delivery of one event. */
+      sequencer: z.string().min(1).optional(),
+    }),
   }),
 });

@@ -68,6 +68,17 @@ export interface RecordedOutcome {
   readonly recordedAt: string;
 }
 
+/** The same answer from the organization, whichever file carried it. */
+export function sameAnswer(a: RecordedOutcome, b: RecordedOutcome): boolean {
+  return (
+    a.reportId === b.reportId &&
+    a.contactMade === b.contactMade &&
+    a.contactDate === b.contactDate &&
+    a.resolution === b.resolution &&
+    a.comments === b.comments
+  );
+}
+
 export interface Consumer {
   readonly firstName: string;
   readonly lastName: string;

@@ -75,48 +75,84 @@ export function composeReportEmail(input: {
   ]);
 }
 
+/** A receipt lists at most this many problems and referrals, then a count of the rest: its size stays bounded. */
+export const RECEIPT_MAX_PROBLEMS = 200;
+
 export function composeReceiptEmail(input: {
   report: Report;
   organizationName: string;
+  /** Rows whose outcome was stored by this file. */
   accepted: number;
+  /** Valid rows not stored because a file that arrived later already answered them. */
+  superseded?: number;
+  /** The first problems (at most RECEIPT_MAX_PROBLEMS), and how many there were in all. */
   problems: readonly ReportProblemLine[];
+  problemCount?: number;
   missingReferralIds: readonly string[];
-  complete: boolean;
   late: boolean;
+  /** Set when a file with the same bytes was applied before. */
+  repeat?: { firstAppliedOn: IsoDate; changed: boolean };
   uploadUrl?: string;
   programContact: string;
 }): ReportEmail {
   const { report } = input;
-  const status = input.complete ? 'complete' : 'incomplete';
+  const problemCount = Math.max(input.problemCount ?? 0, input.problems.length);
+  // Complete only when nothing is missing and nothing in this file was refused.
+  const complete = input.missingReferralIds.length === 0 && problemCount === 0;
+  const window = `${report.windowStart} to ${report.windowEnd}`;
+  const missingLine = `Referrals still without an outcome: ${input.missingReferralIds.length}`;
+  if (input.repeat && !input.repeat.changed) {
+    return render(`PAL report already received: ${window}`, [
+      `We received the Preferred Assister Report of ${input.organizationName} for ${windowText(report)} again.`,
+      `This file was already applied on ${spokenDate(input.repeat.firstAppliedOn)}; nothing changed.`,
+      { list: [missingLine] },
+      ...(input.missingReferralIds.length > 0 && input.uploadUrl
+        ? [{ link: input.uploadUrl, label: 'Upload the completed report' }]
+        : []),
+      `Questions: ${input.programContact}.`,
+    ]);
+  }
+  const status = complete ? 'complete' : 'incomplete';
   const paragraphs: Parameters<typeof render>[1] = [
     `We received the Preferred Assister Report of ${input.organizationName} for ${windowText(report)}. It is ${status}.`,
+    ...(input.repeat
+      ? [
+          `This file was already applied on ${spokenDate(input.repeat.firstAppliedOn)}; sent again, its outcomes replace those of the files sent since.`,
+        ]
+      : []),
     {
       list: [
         `Rows accepted: ${input.accepted}`,
-        `Rows with a problem: ${input.problems.length}`,
-        `Referrals still without an outcome: ${input.missingReferralIds.length}`,
+        ...(input.superseded ? [`Rows already answered by a file sent later: ${input.superseded}`] : []),
+        `Rows with a problem: ${problemCount}`,
+        missingLine,
         ...(input.late
           ? [`It arrived after the due date (${spokenDate(report.dueDate)}); it is accepted all the same.`]
           : []),
       ],
     },
   ];
-  if (input.problems.length > 0) {
+  if (problemCount > 0) {
     paragraphs.push('Please correct these rows and send the whole sheet again (accepted rows are kept):');
+    const listed = input.problems.slice(0, RECEIPT_MAX_PROBLEMS);
     paragraphs.push({
-      list: input.problems.map(
-        (p) => `Row ${p.rowNumber}, referral ${p.referralId || '(none)'}, ${p.column}: ${p.message}`,
-      ),
+      list: [
+        ...listed.map((p) => `Row ${p.rowNumber}, referral ${p.referralId || '(none)'}, ${p.column}: ${p.message}`),
+        ...(problemCount > listed.length
+          ? [`…and ${problemCount - listed.length} more problems not listed here.`]
+          : []),
+      ],
     });
   }
   if (input.missingReferralIds.length > 0) {
+    const listed = input.missingReferralIds.slice(0, RECEIPT_MAX_PROBLEMS);
+    const rest = input.missingReferralIds.length - listed.length;
     paragraphs.push('These referrals have no outcome yet:');
-    paragraphs.push({ list: input.missingReferralIds.slice(0, 200).map(String) });
+    paragraphs.push({ list: [...listed.map(String), ...(rest > 0 ? [`…and ${rest} more.`] : [])] });
   }
-  if (!input.complete && input.uploadUrl)
-    paragraphs.push({ link: input.uploadUrl, label: 'Upload the corrected report' });
+  if (!complete && input.uploadUrl) paragraphs.push({ link: input.uploadUrl, label: 'Upload the corrected report' });
   paragraphs.push(`Questions: ${input.programContact}.`);
-  return render(`PAL report ${status}: ${report.windowStart} to ${report.windowEnd}`, paragraphs);
+  return render(`PAL report ${status}: ${window}`, paragraphs);
 }
 
 export function composeRefusalEmail(input: { reason: string; fileName?: string; programContact: string }): ReportEmail {

@@ -16,6 +16,11 @@ export interface Report {
   readonly sendDate: IsoDate;
   readonly dueDate: IsoDate;
   readonly referralCount: number;
+  /**
+   * The referrals the sheet was built with, fixed when it is sent: what a return is checked against and
+   * what can be missing. Reports sent before this was kept have none (ingest then reads the index).
+   */
+  readonly referralIds?: readonly string[];
   /** S3 key of the generated sheet (no PII in it). */
   readonly fileKey: string;
   readonly status: ReportStatus;
@@ -25,6 +30,8 @@ export interface Report {
   /** Set the day after the due date while the report is not complete; cleared by a complete sheet. */
   readonly overdueSince?: IsoDate;
   readonly lastReceivedAt?: string;
+  /** The file order (arrival, then key) of the latest file recorded: an older one never replaces it. */
+  readonly lastFileOrder?: string;
   /** What the last returned sheet left to do: referral ids with no valid outcome yet. */
   readonly missingReferralIds?: readonly string[];
   readonly problemCount?: number;

@@ -64,14 +64,21 @@ export interface AssignmentLedger {
   lastAssigned(organizationId: string): Promise<string | undefined>;
 }
 
+/**
+ * What storing one row's outcome did: `changed` (stored, with other values than before), `unchanged`
+ * (stored, the same values: only the file it came from moved on), `superseded` (not stored: an outcome
+ * from a file that arrived later is there, or the referral is no longer the organization's).
+ */
+export type OutcomeWrite = 'changed' | 'unchanged' | 'superseded';
+
 /** The referrals in one organization's reporting window (access pattern 3), and their outcomes. */
 export interface ReportReferrals {
+  /** From the byOrganization index: eventually consistent, so never the last word on outcomes. */
   assignedBetween(organizationId: string, referredFrom: string, referredTo: string): AsyncIterable<Referral>;
-  /**
-   * Stores the outcome on a referral of that organization unless a later file's outcome is already
-   * there; true if stored.
-   */
-  recordOutcome(referralId: string, organizationId: string, outcome: RecordedOutcome): Promise<boolean>;
+  /** These referrals as stored now (strongly consistent reads); ids that do not exist are left out. */
+  getMany(referralIds: readonly string[]): Promise<Referral[]>;
+  /** Stores the outcome on a referral of that organization unless a later file's outcome is already there. */
+  recordOutcome(referralId: string, organizationId: string, outcome: RecordedOutcome): Promise<OutcomeWrite>;
 }
 
 /** A referral as the byDay index sees it: where, what type, what became of it; no consumer PII. */

@@ -19,29 +19,43 @@ export interface ReportStore {
   markReminded(reportId: string, remindedAt: string): Promise<boolean>;
   /** Marks the report overdue, once: false if it already was (or is complete). */
   markOverdue(reportId: string, since: IsoDate): Promise<boolean>;
-  /** Records what a returned sheet left: complete clears overdue and leaves the open index. */
+  /** Fixes a new list of referrals on the report (ops resent it, rebuilt from the referrals as they stand). */
+  setReferrals(reportId: string, referralIds: readonly string[]): Promise<void>;
+  /**
+   * Records what a returned file left, never going backwards: the file's arrival (`receivedAt`,
+   * `problemCount`) only if `fileOrder` is not older than the last recorded; the progress (`status`,
+   * `missingReferralIds`) only if no more referrals are missing than recorded, so a report once
+   * complete stays complete. Complete clears overdue and leaves the open index.
+   */
   recordReturn(
     reportId: string,
     result: {
       status: 'complete' | 'incomplete';
       receivedAt: string;
-      missingReferralIds: string[];
+      fileOrder: string;
+      missingReferralIds: readonly string[];
       problemCount: number;
     },
   ): Promise<void>;
   /**
-   * Claims the ingest of one file (by content hash) for a report: `claimed` to go ahead; `done` when it
-   * was ingested and its receipt sent (a duplicate); `in-progress` while another delivery holds a live
-   * claim. A claim older than `staleBefore` belongs to a delivery that died and is taken over.
+   * Claims the ingest of one stored object (`objectId`: its key and version) for a report: `claimed` to
+   * go ahead; `done` when it was ingested and its receipt sent (a redelivery of the same S3 event);
+   * `in-progress` while another delivery holds a live claim. A claim older than `staleBefore` belongs
+   * to a delivery that died and is taken over.
    */
   claimFile(
     reportId: string,
-    fileHash: string,
+    objectId: string,
     claimedAt: string,
     staleBefore: string,
   ): Promise<'claimed' | 'done' | 'in-progress'>;
-  /** The file is ingested and its receipt sent: later deliveries of it are duplicates. */
-  completeFile(reportId: string, fileHash: string, at: string): Promise<void>;
+  /**
+   * The object is ingested and its receipt sent: later deliveries of it are duplicates; and a file with
+   * these bytes (`contentHash`) counts as applied to the report from `at` on (the first time is kept).
+   */
+  completeFile(reportId: string, objectId: string, contentHash: string, at: string): Promise<void>;
+  /** When a file with these bytes was first applied to the report, if it was. */
+  firstApplied(reportId: string, contentHash: string): Promise<string | undefined>;
   /** Gives up a claim after a failure, so the event's retry can take it at once. */
-  releaseFile(reportId: string, fileHash: string): Promise<void>;
+  releaseFile(reportId: string, objectId: string): Promise<void>;
 }

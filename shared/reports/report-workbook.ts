@@ -103,8 +103,9 @@ const COLUMN_DESCRIPTIONS: Record<ReportColumnKey, string> = {
   assisterType: 'Navigator or broker: the kind of help the consumer was referred for.',
   reason: 'Why the consumer is seeking help from an assister.',
   contactMade: 'Required. Y if you reached the consumer, N if you could not.',
+  // The example date is the report's own (see exampleDate): a 2017 date in a 2026 report reads as a mistake.
   contactDate:
-    'Required when Contact Made is Y: the month, day and year you reached the consumer, like 11/24/2017. Leave it empty when Contact Made is N.',
+    'Required when Contact Made is Y: the month, day and year you reached the consumer, like {example}. Leave it empty when Contact Made is N.',
   resolution: 'Required. Pick exactly one resolution from the drop-down list.',
   comments: `Optional. Anything that helps explain the outcome, up to ${COMMENTS_MAX_LENGTH} characters.`,
 };
@@ -185,7 +186,10 @@ function addInstructions(workbook: Workbook, input: ReportWorkbookInput): void {
       'What to do',
       `For every referral on the "${REPORT_SHEET_NAME}" sheet, fill in the columns with yellow headers: what happened to the referral. Program policy asks you to report on every referral.`,
     ],
-    ...REPORT_COLUMNS.map((column): [string, string] => [column.header, COLUMN_DESCRIPTIONS[column.key]]),
+    ...REPORT_COLUMNS.map((column): [string, string] => [
+      column.header,
+      COLUMN_DESCRIPTIONS[column.key].replace('{example}', exampleDate(window)),
+    ]),
     ['', ''],
     ['Resolutions', 'Choose exactly one of these:'],
     ...RESOLUTIONS.map((resolution): [string, string] => ['', resolution]),
@@ -196,7 +200,8 @@ function addInstructions(workbook: Workbook, input: ReportWorkbookInput): void {
     ],
     [
       '',
-      `Contact Date cannot be before the referral's Referred On date, nor after the due date (${formatReportDate(window.dueDate)}).`,
+      // The server's rule, exactly: a late report may carry contact dates after the due date.
+      "Contact Date cannot be before the referral's Referred On date, nor in the future.",
     ],
     ['', `Comments can be at most ${COMMENTS_MAX_LENGTH} characters.`],
     ['', 'Type values; formulas are not accepted.'],
@@ -218,6 +223,11 @@ function addInstructions(workbook: Workbook, input: ReportWorkbookInput): void {
   sheet.commit();
 }
 
+/** An example Contact Date from the report's own period: its window's last day. */
+function exampleDate(window: ReportWorkbookInput['window']): string {
+  return formatReportDate(window.end);
+}
+
 function returnSteps(how: ReportWorkbookInput['returnInstructions']): [string | ExcelJS.CellHyperlinkValue] {
   const reply = `reply to the email this report came with and attach the completed file (or send it to ${how.replyTo}).`;
   if (how.uploadUrl) {
@@ -225,7 +235,8 @@ function returnSteps(how: ReportWorkbookInput['returnInstructions']): [string | 
     // Only a web address becomes a link; anything else stays plain text.
     return [/^https:\/\//.test(how.uploadUrl) ? { text, hyperlink: how.uploadUrl } : text];
   }
-  return [`Save the completed file, then ${reply}`];
+  // The upload link is in the report email only: a sheet is forwarded and filed, and its link would go along.
+  return [`Save the completed file, then upload it with the link in the email this report came with, or ${reply}`];
 }
 
 async function addReferrals(workbook: Workbook, input: ReportWorkbookInput): Promise<number> {
@@ -277,7 +288,6 @@ async function addReferrals(workbook: Workbook, input: ReportWorkbookInput): Pro
 function addValidations(sheet: Worksheet, input: ReportWorkbookInput, lastRow: number): void {
   const range = (key: ReportColumnKey) => `${columnOf(key)}2:${columnOf(key)}${lastRow}`;
   const common = { allowBlank: true, showErrorMessage: true, errorStyle: 'stop', showInputMessage: true } as const;
-  const due = dateOf(input.window.dueDate);
 
   sheet.dataValidations.add(range('contactMade'), {
     ...common,
@@ -296,12 +306,14 @@ function addValidations(sheet: Worksheet, input: ReportWorkbookInput, lastRow: n
     ...common,
     type: 'custom',
     formulae: [
-      `AND(ISNUMBER(${contactDate}),${contactDate}>=${referredOn},${contactDate}<=DATE(${due.getUTCFullYear()},${due.getUTCMonth() + 1},${due.getUTCDate()}))`,
+      // Not after today, as ingest checks: a report returned late may name a contact after its due date.
+      `AND(ISNUMBER(${contactDate}),${contactDate}>=${referredOn},${contactDate}<=TODAY())`,
     ],
     promptTitle: 'Contact Date',
-    prompt: 'The day you reached the consumer, like 11/24/2017. Leave empty when Contact Made is N.',
+    prompt: `The day you reached the consumer, like ${exampleDate(input.window)}. Leave empty when Contact Made is N.`,
     errorTitle: 'Contact Date is not valid',
-    error: `Type the day you reached the consumer as MM/DD/YYYY. It cannot be before the Referred On date or after the due date, ${formatReportDate(input.window.dueDate)}.`,
+    error:
+      'Type the day you reached the consumer as MM/DD/YYYY. It cannot be before the Referred On date or in the future.',
   });
   sheet.dataValidations.add(range('resolution'), {
     ...common,

@@ -1,24 +1,14 @@
 import { createHash } from 'node:crypto';
-import { buildEvent } from '../../events/envelope';
-import { ReportAccepted } from '../../events/report-events';
 import { RetryLaterError } from '../domain/errors';
-import { minnesotaDateOf } from '../domain/minnesota-time';
-import type { Organization } from '../domain/organization';
-import type { RecordedOutcome, Referral } from '../domain/referral';
-import type { Report } from '../domain/report';
 import { REPORT_ID_PATTERN } from '../domain/report';
-import type { ReportProblemLine } from '../domain/report-email';
-import { composeReceiptEmail } from '../domain/report-email';
-import { isBlankRow, validateReturnedRow } from '../domain/report-sheet';
 import { verifyReportIdentity } from '../domain/report-signature';
 import { deriveKey } from '../domain/signed-link';
 import { readReturnedWorkbook } from '../reports/report-reader';
+import { applyReturnedRows } from './apply-returned-rows';
 import { DEFAULT_XLSX_LIMITS, inspectXlsx } from '../reports/xlsx-safety';
-import { reportLinks } from './report-links';
 import type { FileOrigin, SheetResult } from './report-refusal';
 import { Refusal, receivedEvent, refuse } from './report-refusal';
 import type { ReportDeps } from './send-reports';
-import { collect, windowInstants } from './send-reports';
 
 export interface IngestDeps extends ReportDeps {
   /** On AWS, inbound mail must carry SES's SPF or DKIM pass, so a forged From cannot file a report. */
@@ -111,12 +101,17 @@ async function ingestSheet(
       throw new Refusal(workbook.problems[0]!.rule, workbook.problems.map((p) => p.message).join('; '), orgNotify);
     }
 
-    // 3. The same file twice changes nothing: one delivery claims it; the others wait for it, then see it done.
-    const fileHash = createHash('sha256').update(data).digest('base64url');
+    // 3. One stored object, one ingest: a redelivery of its S3 event (at-least-once) changes nothing and
+    // sends nothing. A re-upload is a new object (a new key, or a new version of the key): it is applied
+    // as the latest file and receipted, even when its bytes were seen before.
+    const file = {
+      objectId: `${origin.key}#${origin.version ?? ''}`,
+      contentHash: createHash('sha256').update(data).digest('base64url'),
+    };
     const now = deps.clock();
     const claim = await deps.reports.claimFile(
       report.reportId,
-      fileHash,
+      file.objectId,
       now.toISOString(),
       new Date(now.getTime() - FILE_CLAIM_STALE_MS).toISOString(),
     );
@@ -128,158 +123,16 @@ async function ingestSheet(
       throw new RetryLaterError(`Another delivery is ingesting this file of report ${report.reportId}`);
     }
     try {
-      return await applyRows(deps, origin, report, organization, workbook.rows, fileHash);
+      return await applyReturnedRows(deps, origin, report, organization, workbook.rows, file);
     } catch (error) {
       // Rows already stored are stored again by the retry (the same values): nothing counts twice.
-      await deps.reports.releaseFile(report.reportId, fileHash);
+      await deps.reports.releaseFile(report.reportId, file.objectId);
       throw error;
     }
   } catch (error) {
     if (error instanceof Refusal) return refuse(deps, origin, error);
     throw error;
   }
-}
-
-/** 4. Every valid row's outcome stored on its referral; invalid rows never block the valid ones. */
-async function applyRows(
-  deps: IngestDeps,
-  origin: FileOrigin,
-  report: Report,
-  organization: Organization,
-  rows: Awaited<ReturnType<typeof readReturnedWorkbook>>['rows'],
-  fileHash: string,
-): Promise<SheetResult> {
-  const members = new Map<string, Referral>();
-  for (const r of await collect(
-    deps.referrals.assignedBetween(
-      report.organizationId,
-      ...windowInstants({ start: report.windowStart, end: report.windowEnd }),
-    ),
-  )) {
-    members.set(r.referralId, r);
-  }
-  const today = minnesotaDateOf(deps.clock());
-  const problems: ReportProblemLine[] = [];
-  const answered = new Set<string>();
-  const seen = new Set<string>();
-  let accepted = 0;
-  for (const row of rows) {
-    const referral = members.get(row.referralId);
-    if (!referral) {
-      problems.push({
-        rowNumber: row.rowNumber,
-        referralId: row.referralId,
-        column: 'Referral ID',
-        rule: 'not-in-report',
-        message: 'this referral is not in this report',
-      });
-      continue;
-    }
-    if (seen.has(row.referralId)) {
-      problems.push({
-        rowNumber: row.rowNumber,
-        referralId: row.referralId,
-        column: 'Referral ID',
-        rule: 'duplicate-row',
-        message: 'this referral appears on more than one row; only the first is used',
-      });
-      continue;
-    }
-    seen.add(row.referralId);
-    if (isBlankRow(row)) continue; // not filled in yet: counted as missing below
-    let checked: ReturnType<typeof validateReturnedRow>;
-    try {
-      checked = validateReturnedRow(row, { referredOn: minnesotaDateOf(new Date(referral.referredAt)), today });
-    } catch {
-      // One row that surprises the rules must not cost the organization the rest of its sheet.
-      problems.push({
-        rowNumber: row.rowNumber,
-        referralId: row.referralId,
-        column: 'Referral ID',
-        rule: 'unreadable-row',
-        message: 'this row could not be read; check its cells and send the sheet again',
-      });
-      continue;
-    }
-    if (!checked.ok) {
-      problems.push(...checked.problems);
-      continue;
-    }
-    const outcome: RecordedOutcome = {
-      ...checked.outcome,
-      reportId: report.reportId,
-      fileKey: origin.key,
-      fileReceivedAt: origin.receivedAt,
-      fileOrder: `${origin.receivedAt}#${origin.key}`,
-      recordedAt: deps.clock().toISOString(),
-    };
-    await deps.referrals.recordOutcome(referral.referralId, report.organizationId, outcome);
-    answered.add(referral.referralId);
-    accepted++;
-  }
-
-  // 5. Complete when every referral of the report has an outcome, from this file or an earlier one.
-  const missingReferralIds = [...members.values()]
-    .filter((r) => !answered.has(r.referralId) && r.outcome === undefined)
-    .map((r) => r.referralId);
-  const status = missingReferralIds.length === 0 ? 'complete' : 'incomplete';
-  await deps.reports.recordReturn(report.reportId, {
-    status,
-    receivedAt: origin.receivedAt,
-    missingReferralIds,
-    problemCount: problems.length,
-  });
-
-  const late = today > report.dueDate;
-  const links = reportLinks(deps.links, report, today);
-  const receipt = composeReceiptEmail({
-    report,
-    organizationName: organization.name,
-    accepted,
-    problems,
-    missingReferralIds,
-    complete: status === 'complete',
-    late,
-    uploadUrl: links.uploadUrl,
-    programContact: deps.programContact,
-  });
-  await deps.mailer.send({ to: [organization.leadEmail], replyTo: [deps.programContact], ...receipt });
-  // Done only once the receipt is out: a failure before this leaves the file to the event's retry.
-  await deps.reports.completeFile(report.reportId, fileHash, deps.clock().toISOString());
-  await deps.events.publish([
-    receivedEvent(deps, origin, 'ingested', report),
-    buildEvent(
-      ReportAccepted,
-      {
-        reportId: report.reportId,
-        organizationId: report.organizationId,
-        windowId: report.windowId,
-        fileKey: origin.key,
-        acceptedRows: accepted,
-        problemRows: new Set(problems.map((p) => p.rowNumber)).size,
-        missingReferrals: missingReferralIds.length,
-        status,
-        late,
-      },
-      `${report.reportId}:accepted:${fileHash}`,
-      deps.clock(),
-    ),
-  ]);
-  deps.log.info('Report ingested', {
-    reportId: report.reportId,
-    accepted,
-    problems: problems.length,
-    missing: missingReferralIds.length,
-    status,
-  });
-  return {
-    outcome: 'ingested',
-    reportId: report.reportId,
-    accepted,
-    problems: problems.length,
-    missing: missingReferralIds.length,
-    status,
-  };
 }
 
 function tooLargeText(): string {

@@ -19,15 +19,29 @@ export interface RefusalDeps {
   readonly programContact: string;
 }
 
-/** Where a returned file came from: an upload (returned/) or an email's attachment (received/, or the mail in inbound/). */
-export type FileOrigin =
-  { source: 'upload'; key: string; receivedAt: string } | { source: 'email'; key: string; receivedAt: string };
+/**
+ * Where a returned file came from: an upload (returned/) or an email's attachment (received/, or the
+ * mail in inbound/); `version` tells two objects stored under one key apart (S3's version id, or its
+ * event sequencer), so a redelivered event is the same file and a re-upload is not.
+ */
+export type FileOrigin = {
+  source: 'upload' | 'email';
+  key: string;
+  receivedAt: string;
+  version?: string;
+};
 
 export interface SheetResult {
   readonly outcome: 'ingested' | 'refused' | 'duplicate';
   readonly reportId?: string;
   readonly refusal?: string;
   readonly accepted?: number;
+  /** Accepted rows whose values differ from what the referral held. */
+  readonly changed?: number;
+  /** Valid rows not stored: a file that arrived later already answered them. */
+  readonly superseded?: number;
+  /** When a file with the same bytes was first applied to the report. */
+  readonly alreadyAppliedAt?: string;
   readonly problems?: number;
   readonly missing?: number;
   readonly status?: 'complete' | 'incomplete';
@@ -75,7 +89,7 @@ export function receivedEvent(
       outcome,
       ...(refusal && { refusal }),
     },
-    `received:${origin.key}:${outcome}`,
+    `received:${origin.key}${origin.version ? `#${origin.version}` : ''}:${outcome}`,
     deps.clock(),
   );
 }

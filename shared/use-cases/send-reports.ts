@@ -99,7 +99,7 @@ async function sendReport(
   referrals.sort((a, b) => a.referredAt.localeCompare(b.referredAt) || a.referralId.localeCompare(b.referralId));
 
   const now = deps.clock();
-  const { report } = await deps.reports.createIfAbsent({
+  const { report: stored } = await deps.reports.createIfAbsent({
     reportId,
     organizationId: organization.organizationId,
     windowId: window.id,
@@ -108,10 +108,18 @@ async function sendReport(
     sendDate: window.sendDate,
     dueDate: window.dueDate,
     referralCount: referrals.length,
+    referralIds: referrals.map((r) => r.referralId),
     fileKey: reportFileKey(window, organization.organizationId),
     status: 'sent',
     createdAt: now.toISOString(),
   });
+  let report = stored;
+  const referralIds = referrals.map((r) => r.referralId);
+  if (resend && !sameList(report.referralIds, referralIds)) {
+    // A resent sheet is rebuilt from the referrals as they stand: its returns are checked against that list.
+    await deps.reports.setReferrals(reportId, referralIds);
+    report = { ...report, referralIds, referralCount: referralIds.length };
+  }
   if (
     !resend &&
     !(await deps.reports.claimEmail(
@@ -136,7 +144,8 @@ async function sendReport(
     organizationName: organization.name,
     window: { start: window.start, end: window.end, sendDate: window.sendDate, dueDate: window.dueDate },
     programContact: deps.programContact,
-    returnInstructions: { uploadUrl: links.uploadUrl, replyTo: deps.inboundAddress },
+    // No upload link in the sheet: the file is forwarded and filed, and the link (a bearer token) would go along.
+    returnInstructions: { replyTo: deps.inboundAddress },
     rows: referrals.map(toReportRow),
     generatedAt: now,
   });
@@ -168,6 +177,10 @@ async function sendReport(
   ]);
   deps.log.info('Report sent', { reportId, referralCount: referrals.length });
   return { reportId, referralCount: referrals.length };
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 export function toReportRow(r: Referral): ReportRow {

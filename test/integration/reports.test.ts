@@ -198,7 +198,7 @@ describe('a returned sheet', () => {
     expect(receipt!.body.text).toMatch(new RegExp(`Row 5, referral ${r4}, Contact Date: `));
   });
 
-  it('the same file again changes nothing and sends no second receipt', async () => {
+  it('the same file uploaded again changes nothing, and its receipt says so', async () => {
     const [email] = await emailsTo(ORG_A, /^PAL report for/);
     const links = linksOf(email!);
     const receiptsBefore = (await emailsTo(ORG_A, /^PAL report (in)?complete/)).length;
@@ -223,8 +223,16 @@ describe('a returned sheet', () => {
     await ingestOf(() => upload(links.upload, filled));
 
     const results = stack.ingested.slice(-2).flat();
-    expect(results.map((r) => r.outcome)).toEqual(['ingested', 'duplicate']);
+    expect(results).toEqual([
+      // Rows 1 and 2 hold what the first upload stored: accepted again, not changed.
+      expect.objectContaining({ outcome: 'ingested', accepted: 4, changed: 2 }),
+      expect.objectContaining({ outcome: 'ingested', changed: 0, alreadyAppliedAt: expect.any(String) }),
+    ]);
     expect((await emailsTo(ORG_A, /^PAL report (in)?complete/)).length).toBe(receiptsBefore + 1);
+    const [again] = await emailsTo(ORG_A, /^PAL report already received/);
+    expect(again!.body.text).toContain(
+      'This file was already applied on Wednesday, November 22, 2017; nothing changed.',
+    );
     expect(await reportStore.get(REPORT_A)).toMatchObject({ status: 'complete', missingReferralIds: [] });
     expect((await referralStore.get(r3))!.outcome).toMatchObject({
       contactMade: false,

@@ -210,7 +210,7 @@ describe('the report workbook, read back by SheetJS', () => {
       rules.map((rule) => [rule.attributes.sqref, rule.attributes.type, rule.attributes.operator, rule.formula1]),
     ).toEqual([
       [`H2:H${last}`, 'list', undefined, '"Y,N"'],
-      [`I2:I${last}`, 'custom', undefined, 'AND(ISNUMBER(I2),I2>=B2,I2<=DATE(2017,11,29))'],
+      [`I2:I${last}`, 'custom', undefined, 'AND(ISNUMBER(I2),I2>=B2,I2<=TODAY())'],
       [`J2:J${last}`, 'list', undefined, 'Lists!$A$1:$A$9'],
       [`K2:K${last}`, 'textLength', 'lessThanOrEqual', '500'],
     ]);
@@ -225,7 +225,16 @@ describe('the report workbook, read back by SheetJS', () => {
       expect(rule.attributes.error?.length).toBeLessThanOrEqual(255);
     }
     expect(rules[2]?.attributes.error).toMatch(/drop-down list/);
-    expect(rules[1]?.attributes.error).toContain('11/29/2017');
+    expect(rules[1]?.attributes.error).toContain('cannot be before the Referred On date or in the future');
+  });
+
+  it('lets a late report take a Contact Date after the due date, as ingest does (only the future is refused)', async () => {
+    const rules = dataValidations(await sheetXml(zip, 'Referrals'));
+    const contactDate = rules.find((rule) => rule.attributes.sqref?.startsWith('I2'));
+    expect(contactDate?.formula1).toBe('AND(ISNUMBER(I2),I2>=B2,I2<=TODAY())');
+    expect(contactDate?.attributes.error).not.toContain('due date');
+    const instructions = sheetRows(sheet('Instructions')).flat().join('\n');
+    expect(instructions).toContain("Contact Date cannot be before the referral's Referred On date, nor in the future.");
   });
 
   it('protects the Referrals sheet but lets people select, sort, filter and resize columns', async () => {
@@ -291,6 +300,20 @@ describe('the report workbook, read back by SheetJS', () => {
       'Contact Made N goes only with the resolutions "Unable to contact" or "No longer needs assistance"',
     );
     for (const resolution of RESOLUTIONS) expect(textOf).toContain(resolution);
+  });
+
+  it("shows an example Contact Date from the report's own window, not 11/24/2017", async () => {
+    const later = await buildReportWorkbook(
+      input(ROWS, {
+        window: { start: '2026-11-01', end: '2026-11-15', sendDate: '2026-11-22', dueDate: '2026-11-29' },
+      }),
+    );
+    const laterBook = XLSX.read(later, { type: 'buffer' });
+    const instructions = sheetRows(laterBook.Sheets.Instructions!).flat().join('\n');
+    expect(instructions).toContain('like 11/15/2026');
+    expect(instructions).not.toContain('11/24/2017');
+    const prompt = dataValidations(await sheetXml(await JSZip.loadAsync(later), 'Referrals'))[1]?.attributes.prompt;
+    expect(prompt).toContain('like 11/15/2026');
   });
 });
 

@@ -15,6 +15,8 @@ export interface DynamoRequest {
 
 interface FaultRule {
   readonly matches: (request: DynamoRequest) => boolean;
+  /** How the request is answered: DynamoDB's 500, or (BatchGetItem) every key handed back unprocessed. */
+  readonly answer: 'internal-error' | 'unprocessed';
   /** Matching requests let through before the failures start. */
   skip: number;
   /** Matching requests still to fail. */
@@ -39,7 +41,7 @@ export class DynamoFaultProxy {
   target = '';
   /** Every request that went through, in order of arrival (the failed ones too). */
   readonly seen: DynamoRequest[] = [];
-  /** Requests answered with the injected 500. */
+  /** Requests answered with an injected fault (a 500, or all keys unprocessed). */
   failed = 0;
 
   async listen(): Promise<string> {
@@ -58,7 +60,21 @@ export class DynamoFaultProxy {
 
   /** Fails `times` requests that match, after letting `skip` matching requests through. */
   failMatching(matches: (request: DynamoRequest) => boolean, times: number, skip = 0): void {
-    this.rules.push({ matches, skip, fail: times });
+    this.rules.push({ matches, skip, fail: times, answer: 'internal-error' });
+  }
+
+  /**
+   * Answers `times` matching BatchGetItem requests as DynamoDB does when it is throttled or its answer
+   * would pass 16 MB: HTTP 200, no items, every requested key under UnprocessedKeys. The SDK does not
+   * retry that; the caller must.
+   */
+  unprocessMatching(matches: (request: DynamoRequest) => boolean, times: number): void {
+    this.rules.push({
+      matches: (r) => r.operation === 'BatchGetItem' && matches(r),
+      skip: 0,
+      fail: times,
+      answer: 'unprocessed',
+    });
   }
 
   /** Drops every rule; requests are forwarded untouched again. */
@@ -92,6 +108,17 @@ export class DynamoFaultProxy {
       } else {
         rule.fail--;
         this.failed++;
+        if (rule.answer === 'unprocessed') {
+          const requested = (body.RequestItems ?? {}) as Record<string, unknown>;
+          res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': 'injected-fault' });
+          res.end(
+            JSON.stringify({
+              Responses: Object.fromEntries(Object.keys(requested).map((table) => [table, []])),
+              UnprocessedKeys: requested,
+            }),
+          );
+          return;
+        }
         res.writeHead(500, { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': 'injected-fault' });
         res.end(
           JSON.stringify({

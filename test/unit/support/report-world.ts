@@ -1,0 +1,180 @@
+import type { IsoDate } from '../../../shared/domain/minnesota-time';
+import type { Organization } from '../../../shared/domain/organization';
+import type { RecordedOutcome, Referral } from '../../../shared/domain/referral';
+import type { Report } from '../../../shared/domain/report';
+import { loadDefaultReportingCalendar } from '../../../shared/domain/reporting-calendar';
+import type { AssisterDirectory } from '../../../shared/ports/assister-directory.port';
+import type { OutgoingEmail } from '../../../shared/ports/mailer.port';
+import type { OutgoingEvent } from '../../../shared/ports/event-publisher.port';
+import type { ReportFiles, StoredObject } from '../../../shared/ports/report-files.port';
+import type { IngestDeps } from '../../../shared/use-cases/ingest-report';
+import { ingestReturnedFile } from '../../../shared/use-cases/ingest-report';
+import type { SheetResult } from '../../../shared/use-cases/report-refusal';
+import { sendReports } from '../../../shared/use-cases/send-reports';
+import { InMemoryReferrals, InMemoryReports } from './in-memory-stores';
+
+/*
+ * The report flows on in-memory ports, for the rules that are pure logic (file order, receipts,
+ * report state). The adapters behind these ports are tested against the stand-ins in
+ * test/integration; the in-memory stores here keep the same conditions the DynamoDB ones write.
+ */
+
+export const ORG = 'twin-cities-health-navigators';
+export const LEAD = `leads@${ORG}.example.org`;
+/** OE5's first window: Nov 1–15 2017, sent Nov 22, due Nov 29. */
+export const WINDOW = '2017-11-01_2017-11-15';
+export const REPORT = `${WINDOW}.${ORG}`;
+
+const organization = {
+  organizationId: ORG,
+  name: 'Twin Cities Health Navigators',
+  type: 'navigator',
+  leadEmail: LEAD,
+  coverage: { kind: 'counties', counties: ['27053'] },
+  languages: ['en'],
+  status: { state: 'active' },
+} as Organization;
+
+function referral(n: number, day: string): Referral {
+  return {
+    referralId: `ref_${String(n).padStart(26, 'a')}`,
+    crmReferralId: `crm-${n}`,
+    requestFingerprint: 'f',
+    receivedAt: `2017-11-${day}T16:00:00.000Z`,
+    referredAt: `2017-11-${day}T16:00:00.000Z`,
+    representativeId: 'rep-1',
+    consumer: {
+      firstName: 'Avery',
+      lastName: 'Example',
+      phone: '+16125550100',
+      preferredContactMethod: 'phone',
+      countyFips: '27053',
+      countyName: 'Hennepin',
+    },
+    case: {
+      hasActiveAccount: true,
+      hasActiveApplication: false,
+      determinations: [],
+      helpReason: { category: 'enrollment', details: 'needs help' },
+      guidanceGiven: 'referred',
+    },
+    consentToShare: true,
+    assisterType: 'navigator',
+    assisterTypeRule: 'no-application',
+    status: 'emailed',
+    routing: { organizationId: ORG, decidedAt: `2017-11-${day}T16:00:01.000Z` },
+  } as unknown as Referral;
+}
+
+class InMemoryFiles implements ReportFiles {
+  readonly objects = new Map<string, StoredObject>();
+  async put(key: string, body: Buffer, _contentType: string, metadata?: Record<string, string>): Promise<void> {
+    this.objects.set(key, { body, ...(metadata && { metadata }) });
+  }
+  async get(key: string, maxBytes: number) {
+    const object = this.objects.get(key);
+    if (!object) throw new Error(`no object ${key}`);
+    return object.body.length > maxBytes ? { tooLarge: object.body.length } : object;
+  }
+  async downloadUrl(key: string): Promise<string> {
+    return `https://files.example.org/${key}`;
+  }
+  async uploadForm(key: string) {
+    return { url: 'https://files.example.org/', fields: { key } };
+  }
+}
+
+class OneOrganization implements AssisterDirectory {
+  async candidatesFor(): Promise<Organization[]> {
+    return [organization];
+  }
+  async get(id: string): Promise<Organization | undefined> {
+    return id === ORG ? organization : undefined;
+  }
+  async getVersioned(id: string) {
+    return id === ORG ? { organization, version: 1 } : undefined;
+  }
+  async put(): Promise<void> {}
+  async list(): Promise<Organization[]> {
+    return [organization];
+  }
+}
+
+export interface ReportWorld {
+  deps: IngestDeps;
+  readonly referrals: InMemoryReferrals;
+  readonly reports: InMemoryReports;
+  readonly files: InMemoryFiles;
+  readonly emails: OutgoingEmail[];
+  readonly events: OutgoingEvent[];
+  readonly referralIds: string[];
+  /** The clock the use cases read; tests move it. */
+  now: Date;
+  /** Sends the window's report (the real send use case) and returns the sheet it stored. */
+  sendReport(): Promise<{ report: Report; sheet: Buffer }>;
+  /** Stores an uploaded file under returned/ and delivers its S3 event to ingest (again, for a redelivery). */
+  deliverUpload(key: string, body: Buffer | undefined, receivedAt: string, version?: string): Promise<SheetResult[]>;
+  receipts(): OutgoingEmail[];
+}
+
+export function reportWorld(referralDays: readonly string[] = ['02', '06', '09', '15']): ReportWorld {
+  const referrals = new InMemoryReferrals(referralDays.map((day, i) => referral(i + 1, day)));
+  const reports = new InMemoryReports();
+  const files = new InMemoryFiles();
+  const emails: OutgoingEmail[] = [];
+  const events: OutgoingEvent[] = [];
+  const world: ReportWorld = {
+    now: new Date('2017-11-22T13:00:00Z'),
+    referrals,
+    reports,
+    files,
+    emails,
+    events,
+    referralIds: referrals.all().map((r) => r.referralId),
+    deps: {
+      calendar: loadDefaultReportingCalendar(),
+      directory: new OneOrganization(),
+      referrals,
+      reports,
+      files,
+      mailer: {
+        send: async (email) => {
+          emails.push(email);
+          return { messageId: `m-${emails.length}` };
+        },
+      },
+      events: { publish: async (e) => void events.push(...e) },
+      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      clock: () => world.now,
+      links: {
+        publicApiUrl: 'https://links.example.org',
+        signingSecret: Buffer.from('a test signing secret of 32+ characters', 'utf8'),
+        linkGraceDays: 14,
+      },
+      programContact: 'assisterleads@mnsure.example.org',
+      inboundAddress: 'pal-returns@inbound.mnsure.example.org',
+      requireSenderAuthentication: false,
+    },
+    async sendReport() {
+      await sendReports(world.deps, '2017-11-22' as IsoDate);
+      const report = (await reports.get(REPORT))!;
+      return { report, sheet: files.objects.get(report.fileKey)!.body };
+    },
+    async deliverUpload(key, body, receivedAt, version) {
+      if (body) await files.put(key, body, 'application/octet-stream');
+      return ingestReturnedFile(world.deps, {
+        source: 'upload',
+        key,
+        receivedAt,
+        ...(version !== undefined && { version }),
+      } as Parameters<typeof ingestReturnedFile>[1]);
+    },
+    receipts: () => emails.filter((e) => /^PAL report (in)?complete|^PAL report already/.test(e.subject)),
+  };
+  return world;
+}
+
+/** The outcome fields an organization fills in, as stored. */
+export function filled(outcome: RecordedOutcome | undefined) {
+  return outcome && { contactMade: outcome.contactMade, resolution: outcome.resolution, comments: outcome.comments };
+}
