@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   console.log(`Node ${process.version} (${process.execPath})`);
   if (process.versions.node.split('.')[0] !== String(SHIPPED_NODE_MAJOR)) {
     console.log(
-      `  Not Node ${SHIPPED_NODE_MAJOR}, the Lambda runtime: what runs here is not what ships (README: Node).`,
+      `  Not Node ${SHIPPED_NODE_MAJOR}, the Lambda runtime: what runs here is not what ships (README: Which Node and why).`,
     );
   }
   const apiPort = Number(process.env.PORT ?? 3000);
