@@ -45,7 +45,6 @@ import { reassignReferral } from '../../shared/use-cases/reassign-referral';
 import { resendLead } from '../../shared/use-cases/resend-lead';
 import { overdueReports, resendReport, sendReports } from '../../shared/use-cases/send-reports';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The CLI prints its own summary; the use cases' JSON logs would drown it.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 

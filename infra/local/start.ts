@@ -5,10 +5,17 @@
 import { join } from 'node:path';
 import { startLocalStack } from './stack';
 
-// This machine runs Node 20; the SDK is pinned in package-lock.json, and the Lambdas run Node 22.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+/** The Lambdas run nodejs22.x; package-lock.json pins the same major for node_modules/.bin/node. */
+const SHIPPED_NODE_MAJOR = 22;
 
 async function main(): Promise<void> {
+  // First, so a run on another Node is plain before anything else is read.
+  console.log(`Node ${process.version} (${process.execPath})`);
+  if (process.versions.node.split('.')[0] !== String(SHIPPED_NODE_MAJOR)) {
+    console.log(
+      `  Not Node ${SHIPPED_NODE_MAJOR}, the Lambda runtime: what runs here is not what ships (README: Which Node and why).`,
+    );
+  }
   const apiPort = Number(process.env.PORT ?? 3000);
   const sesPort = Number(process.env.SES_PORT ?? 8005);
   const root = join(__dirname, '..', '..');

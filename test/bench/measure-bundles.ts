@@ -26,7 +26,6 @@ async function main(): Promise<void> {
         const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
           cwd: REPO_ROOT,
           encoding: 'utf8',
-          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
         });
         times.push(Number(out.trim().split('\n').at(-1)));
       }

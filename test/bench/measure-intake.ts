@@ -50,8 +50,7 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 2000);
   const clients = Number(process.argv[3] ?? 20);
-  // Set before the stack starts: the handlers' loggers and SDK clients read them when they are built.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Set before the stack starts: the handlers' loggers read it when they are built.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const demo = JSON.parse(readFileSync(join(__dirname, '..', '..', 'config', 'demo-directory.json'), 'utf8')) as {
     organizations: unknown[];

@@ -34,7 +34,7 @@ function measureWith<T>(file: string, ...args: string[]): T {
   const out = execFileSync(process.execPath, [tsx, join(__dirname, file), ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
     maxBuffer: 16 * 1024 * 1024,
   });
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { REPO_ROOT } from '../../infra/aws/config';
 
 /**
@@ -17,6 +17,8 @@ describe('cdk synth (the CLI)', () => {
       // No credentials anywhere: no AWS_* variables, no shared config or credentials file, no instance metadata.
       env: {
         ...env,
+        // The CLI and the app (`npx tsx`, cdk.json) on the Node running the tests, as `npm test` has it.
+        PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
         CDK_DISABLE_CLI_TELEMETRY: 'true',
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_CONFIG_FILE: join(out, 'no-config'),

@@ -12,6 +12,7 @@ import { referralBody } from './support/referrals';
 const root = join(__dirname, '..', '..');
 let child: ChildProcessWithoutNullStreams;
 let output = '';
+let stderr = '';
 let dataDir: string;
 let apiUrl: string;
 let sesUrl: string;
@@ -23,7 +24,10 @@ beforeAll(async () => {
     env: { ...process.env, PORT: '0', SES_PORT: '0', PAL_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'DEBUG' },
   });
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+    stderr += d.toString();
+  });
   const deadline = Date.now() + 45_000;
   while (!/Ctrl-C stops everything/.test(output)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not come up:\n${output}`);
@@ -44,6 +48,12 @@ const consumer = {
   phone: '(651) 555-0177',
   email: 'philippa.q@example.org',
 };
+
+it('opens with the Node it runs on and prints no warning', () => {
+  expect(output.split('\n')[0]).toBe(`Node ${process.version} (${process.execPath})`);
+  // Node's and the AWS SDK's warnings (deprecations, "NodeVersionSupportWarning") go to stderr.
+  expect(stderr).toBe('');
+});
 
 it('prints the URLs and a curl example, and delivers the sample lead to the SES web view', async () => {
   expect(output).toMatch(
@@ -88,4 +98,5 @@ it("stops cleanly on Ctrl-C, and its logs never contain the consumer's name, pho
   for (const pii of ['Philippa', 'Quarrington', '555-0177', '5550177', 'philippa.q', consumer.email]) {
     expect(output).not.toContain(pii);
   }
+  expect(stderr).toBe('');
 });

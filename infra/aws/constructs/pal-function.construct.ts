@@ -139,8 +139,8 @@ export class PalFunction extends Construct {
       '(tracing) and the EC2 network-interface actions Lambda performs with the role to run in the VPC.';
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: wildcardReason });
     const runtimeReason =
-      'nodejs22.x, the runtime the project targets (shared/ and its tests run on Node 20/22; the SDK it pins ' +
-      'requires Node 22 from 2027). nodejs24.x is newer; move to it once the suites run on Node 24.';
+      'nodejs22.x, the runtime the project targets: its tests, local stack and bench run on the same Node 22 ' +
+      '(pinned in package-lock.json). nodejs24.x is newer; move to it once the suites run on Node 24.';
     Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: runtimeReason });
     Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: runtimeReason });
     if (props.invocation === 'sync') {
