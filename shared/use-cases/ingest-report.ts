@@ -12,6 +12,7 @@ import { composeReceiptEmail } from '../domain/report-email';
 import { isBlankRow, validateReturnedRow } from '../domain/report-sheet';
 import { verifyReportIdentity } from '../domain/report-signature';
 import { deriveKey } from '../domain/signed-link';
+import { echoableFileName } from '../domain/attachment-name';
 import { readReturnedWorkbook } from '../reports/report-reader';
 import { DEFAULT_XLSX_LIMITS, inspectXlsx } from '../reports/xlsx-safety';
 import { reportLinks } from './report-links';
@@ -46,18 +47,20 @@ export async function ingestReturnedFile(deps: IngestDeps, origin: FileOrigin): 
     return [result];
   }
 
-  // An email's attachment, unpacked by mail-intake with the sender it came from.
+  // An email's attachment, unpacked by mail-intake with the sender SES proved it came from. The
+  // `sender` metadata is trusted because only mail-intake's role may write under received/ (no
+  // other function, nor the presigned upload form, which is for returned/ only). It is checked
+  // again here: a sender who is no longer (or never was) a lead contact is refused, told nothing.
   const object = await deps.files.get(origin.key, DEFAULT_XLSX_LIMITS.maxBytes);
   const sender = object.metadata?.sender?.toLowerCase();
-  const fileName = object.metadata?.['file-name'] ? decodeURIComponent(object.metadata['file-name']) : undefined;
-  const organizations = await deps.directory.list();
-  const notify =
-    sender && organizations.some((o) => o.leadEmail.toLowerCase() === sender)
-      ? { to: sender, ...(fileName && { fileName }) }
-      : undefined;
+  const known = sender ? (await deps.directory.list()).some((o) => o.leadEmail.toLowerCase() === sender) : false;
+  if (!sender || !known) {
+    return [await refuse(deps, origin, new Refusal('unknown-sender', 'the sender is not a lead contact'))];
+  }
+  const fileName = echoableFileName(decodedFileName(object.metadata?.['file-name']));
+  const notify = { to: sender, ...(fileName && { fileName }) };
   if ('tooLarge' in object) return [await refuse(deps, origin, new Refusal('too-large', tooLargeText(), notify))];
-  if (!sender) return [await refuse(deps, origin, new Refusal('wrong-sender', 'the sender of the email is not known'))];
-  return [await ingestSheet(deps, origin, object.body, { sender, ...(notify && { notify }) })];
+  return [await ingestSheet(deps, origin, object.body, { sender, notify })];
 }
 
 async function ingestSheet(
@@ -280,6 +283,16 @@ async function applyRows(
     missing: missingReferralIds.length,
     status,
   };
+}
+
+/** The file name mail-intake stored (URI-encoded, as S3 metadata is ASCII); a malformed one is dropped. */
+function decodedFileName(encoded: string | undefined): string | undefined {
+  if (!encoded) return undefined;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
 }
 
 function tooLargeText(): string {
