@@ -59,9 +59,10 @@ export function readHeaderBlock(raw: Buffer, maxBytes = MAX_HEADER_BLOCK_BYTES):
 /** Where the header block ends (the first empty line), or undefined if not within maxBytes. */
 function blockEnd(raw: Buffer, maxBytes: number): { headerEnd: number; bodyOffset: number } | undefined {
   const limit = Math.min(raw.length, maxBytes);
+  const head = raw.subarray(0, limit); // never searched past the cap
   let lineStart = 0;
   for (;;) {
-    const nl = raw.indexOf(0x0a, lineStart);
+    const nl = head.indexOf(0x0a, lineStart);
     if (nl < 0 || nl >= limit) {
       // No empty line: a message with no body ends its headers with its bytes; a longer one is refused.
       return raw.length <= maxBytes ? { headerEnd: raw.length, bodyOffset: raw.length } : undefined;

@@ -46,8 +46,10 @@ export function checkMimeShape(
   };
   let start = bodyOffset;
   while (start < raw.length) {
-    let nl = raw.indexOf(0x0a, start);
-    if (nl < 0) nl = raw.length;
+    // In a part's header block a line longer than the cap is refused without looking for its end.
+    const window = inHeaders ? raw.subarray(start, start + limits.maxPartHeaderBytes + 2) : raw.subarray(start);
+    const found = window.indexOf(0x0a);
+    const nl = found < 0 ? start + window.length : start + found;
     const end = nl > start && raw[nl - 1] === 0x0d ? nl - 1 : nl;
     const length = end - start;
     if (inHeaders) {
