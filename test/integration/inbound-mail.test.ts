@@ -137,6 +137,24 @@ describe('inbound mail that SES does not prove came from a lead contact', () => 
     expect((await referrals.get(referralIds[0]!))!.outcome).toBeUndefined();
   });
 
+  it("with a forged From of the lead address cannot make MNsure mail the organization the attacker's text", async () => {
+    // Not a sheet, so ingest would refuse it; the refusal used to echo the attachment's name to the lead contact.
+    const raw = await replyWithSheet(LEAD, Buffer.from('not a sheet'), {
+      fileName: 'Your PAL access expires today - sign in at http://evil.example to keep it.xlsx',
+    });
+    const { result, emails } = await receive(
+      asSesStores(raw, {
+        spf: 'pass',
+        envelopeFrom: 'bounce@attacker.example',
+        dkim: [{ result: 'pass', domain: 'attacker.example' }],
+        dmarc: 'fail',
+        fromDomain: ORG_DOMAIN,
+      }),
+    );
+    expect(emails.map((e) => ({ to: e.destination.to, text: e.body.text }))).toEqual([]);
+    expect(result).toEqual([expect.objectContaining({ outcome: 'refused', refusal: 'unauthenticated-sender' })]);
+  });
+
   it('from someone who is no lead contact, is refused without a word to anyone, even with a genuine sheet', async () => {
     // A stranger holding the organization's real sheet, naming the file to make MNsure mail their text.
     const raw = await replyWithSheet(
@@ -214,8 +232,15 @@ describe('inbound mail SES proves came from the lead contact', () => {
       resolution: 'Contact made appointment scheduled',
     });
 
-    const notOurs = await receive(asSesStores(await replyWithSheet(LEAD, Buffer.from('not a sheet')), provenLead));
+    // The file name it echoes is reduced to a file name: no link, no markup, at most 80 characters.
+    const name = `Report <b>final</b> see http://evil.example/${'x'.repeat(200)}.xlsx`;
+    const notOurs = await receive(
+      asSesStores(await replyWithSheet(LEAD, Buffer.from('not a sheet'), { fileName: name }), provenLead),
+    );
     expect(notOurs.result).toEqual([expect.objectContaining({ outcome: 'refused' })]);
     expect(notOurs.emails.map((e) => e.destination.to)).toEqual([[LEAD]]);
+    const text = notOurs.emails[0]!.body.text!;
+    expect(text).toContain('We could not accept the file Report _b_final__b_ see http___evil.example_xxx');
+    expect(text).not.toMatch(/http:|<b>|x{80}/);
   });
 });
