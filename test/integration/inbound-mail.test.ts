@@ -210,6 +210,28 @@ describe('inbound mail that SES does not prove came from a lead contact', () => 
   });
 });
 
+describe('an attachment under received/ (only mail-intake may write there)', () => {
+  it('is refused by ingest without a reply when its sender is no lead contact (say, replaced since)', async () => {
+    const s3 = s3Client(stack.config.reports, LOCAL_CREDENTIALS);
+    const before = stack.ingested.length;
+    const emailsBefore = (await sentEmails(stack)).length;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: REPORTS_BUCKET,
+        Key: 'received/mail-former/1.xlsx',
+        Body: await filled('Assisted with technical issue only'),
+        Metadata: { sender: 'former-lead@elsewhere.example.org', 'file-name': 'PAL%20report.xlsx' },
+      }),
+    );
+    for (let i = 0; i < 200 && stack.ingested.length === before; i++) await new Promise((r) => setTimeout(r, 25));
+    await settle(stack);
+    const emails = (await sentEmails(stack)).slice(emailsBefore);
+    expect(emails.map((e) => ({ to: e.destination.to, text: e.body.text }))).toEqual([]);
+    expect(stack.ingested.at(-1)).toEqual([expect.objectContaining({ outcome: 'refused', refusal: 'unknown-sender' })]);
+    expect((await referrals.get(referralIds[0]!))!.outcome).toBeUndefined();
+  });
+});
+
 describe('inbound mail SES proves came from the lead contact', () => {
   it('is ingested with DKIM aligned to the From domain (a subdomain signing), DMARC or not', async () => {
     const raw = await replyWithSheet(`Lead Desk <${LEAD}>`, await filled('Assisted with technical issue only'));
