@@ -22,7 +22,7 @@ import type { ReportDeps } from './send-reports';
 import { collect, windowInstants } from './send-reports';
 
 export interface IngestDeps extends ReportDeps {
-  /** On AWS, inbound mail must carry SES's SPF or DKIM pass, so a forged From cannot file a report. */
+  /** Read by mail-intake, which checks SES's verdicts before anything reaches received/ (the same config). */
   readonly requireSenderAuthentication: boolean;
 }
 
