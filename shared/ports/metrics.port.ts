@@ -12,6 +12,7 @@ export interface ContactMetrics {
 
 /** Why mail-intake refused an inbound email before reading any attachment (counted, never answered). */
 export type InboundMailRefusal =
+  | 'too-large'
   | 'unreadable-headers'
   | 'unknown-sender'
   | 'unauthenticated-sender'

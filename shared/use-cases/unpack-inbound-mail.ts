@@ -41,7 +41,7 @@ export type UnpackResult = { outcome: 'unpacked'; keys: string[] } | SheetResult
  */
 export async function unpackInboundMail(deps: MailIntakeDeps, origin: FileOrigin): Promise<UnpackResult> {
   const object = await deps.files.get(origin.key, MAX_MESSAGE_BYTES);
-  if ('tooLarge' in object) return refuse(deps, origin, new Refusal('too-large', 'the email is too large'));
+  if ('tooLarge' in object) return unanswered(deps, origin, 'too-large');
 
   const proven = await provenSender(deps, object.body);
   if ('refusal' in proven) return unanswered(deps, origin, proven.refusal);
