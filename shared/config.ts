@@ -89,7 +89,7 @@ export const ReportsConfigSchema = z.object({
   /** Base URL of the report-links API, as organizations reach it. */
   PUBLIC_API_URL: z.url(),
   LINK_GRACE_DAYS: z.coerce.number().int().min(0).default(14),
-  /** On AWS inbound mail must pass SPF or DKIM; the local stack has no such verdicts. */
+  /** On AWS inbound mail must carry SES's DMARC pass or a DKIM pass aligned with From; the local SES stand-in writes no verdicts. */
   REQUIRE_SENDER_AUTHENTICATION: z.enum(['true', 'false']).default('true'),
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('PalReferrals'),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
@@ -110,6 +110,7 @@ export const MailIntakeConfigSchema = ReportsConfigSchema.pick({
   PROGRAM_CONTACT: true,
   REQUIRE_SENDER_AUTHENTICATION: true,
   SES_CONFIGURATION_SET: true,
+  POWERTOOLS_METRICS_NAMESPACE: true,
 });
 export type MailIntakeConfig = z.infer<typeof MailIntakeConfigSchema>;
 

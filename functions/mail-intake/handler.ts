@@ -5,6 +5,7 @@ import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient, eventBridgeClient, s3Client } from '../../shared/adapters/aws-clients';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
+import { EmfOpsMetrics } from '../../shared/adapters/emf-metrics.adapter';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.adapter';
 import { createLogger } from '../../shared/adapters/logger';
 import { S3ReportFiles } from '../../shared/adapters/s3-report-files.adapter';
@@ -21,6 +22,7 @@ export function buildMailIntakeDeps(config: MailIntakeConfig, credentials?: Loca
     mailer: sesMailer(config, config.REPORT_SENDER, credentials),
     events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
     log: createLogger('mail-intake'),
+    metrics: new EmfOpsMetrics(config.POWERTOOLS_METRICS_NAMESPACE, 'mail-intake'),
     clock: () => new Date(),
     programContact: config.PROGRAM_CONTACT,
     requireSenderAuthentication: config.REQUIRE_SENDER_AUTHENTICATION === 'true',

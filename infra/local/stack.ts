@@ -210,7 +210,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       CONSUMER_KEY_SECRET: localSecret(dataDir, 'consumer-key-secret'),
       SIGNING_SECRET: localSecret(dataDir, 'signing-secret'),
       PUBLIC_API_URL: apiUrl,
-      // The SES stand-in adds no SPF/DKIM verdicts; on AWS this stays on.
+      // The SES stand-in writes no Authentication-Results; on AWS this stays on.
       REQUIRE_SENDER_AUTHENTICATION: 'false',
       ...options.env,
     };

@@ -3,6 +3,7 @@ import { RetryLaterError } from '../domain/errors';
 import { REPORT_ID_PATTERN } from '../domain/report';
 import { verifyReportIdentity } from '../domain/report-signature';
 import { deriveKey } from '../domain/signed-link';
+import { echoableFileName } from '../domain/attachment-name';
 import { readReturnedWorkbook } from '../reports/report-reader';
 import { applyReturnedRows } from './apply-returned-rows';
 import { DEFAULT_XLSX_LIMITS, inspectXlsx } from '../reports/xlsx-safety';
@@ -11,7 +12,7 @@ import { Refusal, receivedEvent, refuse } from './report-refusal';
 import type { ReportDeps } from './send-reports';
 
 export interface IngestDeps extends ReportDeps {
-  /** On AWS, inbound mail must carry SES's SPF or DKIM pass, so a forged From cannot file a report. */
+  /** Read by mail-intake, which checks SES's verdicts before anything reaches received/ (the same config). */
   readonly requireSenderAuthentication: boolean;
 }
 
@@ -36,18 +37,20 @@ export async function ingestReturnedFile(deps: IngestDeps, origin: FileOrigin): 
     return [result];
   }
 
-  // An email's attachment, unpacked by mail-intake with the sender it came from.
+  // An email's attachment, unpacked by mail-intake with the sender SES proved it came from. The
+  // `sender` metadata is trusted because only mail-intake's role may write under received/ (no
+  // other function, nor the presigned upload form, which is for returned/ only). It is checked
+  // again here: a sender who is no longer (or never was) a lead contact is refused, told nothing.
   const object = await deps.files.get(origin.key, DEFAULT_XLSX_LIMITS.maxBytes);
   const sender = object.metadata?.sender?.toLowerCase();
-  const fileName = object.metadata?.['file-name'] ? decodeURIComponent(object.metadata['file-name']) : undefined;
-  const organizations = await deps.directory.list();
-  const notify =
-    sender && organizations.some((o) => o.leadEmail.toLowerCase() === sender)
-      ? { to: sender, ...(fileName && { fileName }) }
-      : undefined;
+  const known = sender ? (await deps.directory.list()).some((o) => o.leadEmail.toLowerCase() === sender) : false;
+  if (!sender || !known) {
+    return [await refuse(deps, origin, new Refusal('unknown-sender', 'the sender is not a lead contact'))];
+  }
+  const fileName = echoableFileName(decodedFileName(object.metadata?.['file-name']));
+  const notify = { to: sender, ...(fileName && { fileName }) };
   if ('tooLarge' in object) return [await refuse(deps, origin, new Refusal('too-large', tooLargeText(), notify))];
-  if (!sender) return [await refuse(deps, origin, new Refusal('wrong-sender', 'the sender of the email is not known'))];
-  return [await ingestSheet(deps, origin, object.body, { sender, ...(notify && { notify }) })];
+  return [await ingestSheet(deps, origin, object.body, { sender, notify })];
 }
 
 async function ingestSheet(
@@ -132,6 +135,16 @@ async function ingestSheet(
   } catch (error) {
     if (error instanceof Refusal) return refuse(deps, origin, error);
     throw error;
+  }
+}
+
+/** The file name mail-intake stored (URI-encoded, as S3 metadata is ASCII); a malformed one is dropped. */
+function decodedFileName(encoded: string | undefined): string | undefined {
+  if (!encoded) return undefined;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
   }
 }
 

@@ -144,9 +144,16 @@ describe('the deployed functions', () => {
     },
   );
 
-  test('report functions require SPF/DKIM on inbound mail, and links are built on the public links API', () => {
+  test("report functions require SES's sender verdicts on inbound mail, and links are built on the public links API", () => {
     const linksApiId = synth.idOf(synth.stack.linksApi.restApi.api);
-    for (const name of ['report-send', 'report-due', 'report-ingest', 'report-links', 'admin-api'] as const) {
+    for (const name of [
+      'mail-intake',
+      'report-send',
+      'report-due',
+      'report-ingest',
+      'report-links',
+      'admin-api',
+    ] as const) {
       expect(envOf(name).REQUIRE_SENDER_AUTHENTICATION).toBe('true');
     }
     const linkWriters = [

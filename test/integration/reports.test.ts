@@ -254,7 +254,8 @@ describe('a returned sheet', () => {
 
     const fromStranger = await rawEmail('someone@elsewhere.example.org', filled);
     await ingestOf(() => put('inbound/stranger.eml', fromStranger));
-    expect(stack.ingested.at(-1)).toEqual([expect.objectContaining({ outcome: 'refused', refusal: 'wrong-sender' })]);
+    // Refused by mail-intake from the header block alone, before any attachment is read.
+    expect(stack.ingested.at(-1)).toEqual([expect.objectContaining({ outcome: 'refused', refusal: 'unknown-sender' })]);
     expect((await referralStore.get(b1))!.outcome).toBeUndefined();
     expect((await sentEmails(stack)).some((e) => e.destination.to.includes('someone@elsewhere.example.org'))).toBe(
       false,

@@ -39,4 +39,23 @@ describe('the ops metrics', () => {
       },
     });
   });
+
+  it('InboundMailRefused is written as one EMF line per refused email, with its reason as a dimension', () => {
+    expect(
+      emfLineOf(() => new EmfOpsMetrics('PalReferrals', 'mail-intake').inboundMailRefused('unknown-sender')),
+    ).toMatchObject({
+      InboundMailRefused: 1,
+      reason: 'unknown-sender',
+      service: 'mail-intake',
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'PalReferrals',
+            Dimensions: [expect.arrayContaining(['service', 'reason'])],
+            Metrics: [{ Name: 'InboundMailRefused', Unit: 'Count' }],
+          },
+        ],
+      },
+    });
+  });
 });

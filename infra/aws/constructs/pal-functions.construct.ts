@@ -332,7 +332,7 @@ export class PalFunctions extends Construct {
     fn.addEnvironment('REPORT_SENDER', p.reportSender);
     fn.addEnvironment('PROGRAM_CONTACT', p.programContact);
     fn.addEnvironment('INBOUND_ADDRESS', p.inboundAddress);
-    // On AWS, SES adds SPF/DKIM verdicts to inbound mail: a forged From must not file a report.
+    // On AWS, SES writes its verdicts on inbound mail: without DMARC or aligned DKIM, a From is not believed.
     fn.addEnvironment('REQUIRE_SENDER_AUTHENTICATION', 'true');
   }
 }
