@@ -67,6 +67,7 @@ import type { ContactConfirmationsResult } from '../../shared/use-cases/contact-
 import type { SheetResult } from '../../shared/use-cases/report-refusal';
 import type { SendReportsResult } from '../../shared/use-cases/send-reports';
 import { ApiRouter } from './api-router';
+import { asFunction as as } from './function-scope';
 import { serveApi, urlOf } from './api-server';
 import { DailyJobs } from './daily-jobs';
 import { InboundMailFolder } from './inbound-mail-folder';
@@ -228,14 +229,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Intake and routing.
     const clock = options.clock ?? (() => new Date());
-    router.add('/', createIntakeApiHandler({ ...buildIntakeApiDeps(config.intake, LOCAL_CREDENTIALS), clock }));
-    const routeReferral = createRouteReferralHandler({
-      ...buildRouteReferralDeps(config.routing, LOCAL_CREDENTIALS),
-      clock,
-    });
+    router.add(
+      '/',
+      as('intake-api', createIntakeApiHandler({ ...buildIntakeApiDeps(config.intake, LOCAL_CREDENTIALS), clock })),
+    );
+    const routeReferral = as(
+      'route-referral',
+      createRouteReferralHandler({ ...buildRouteReferralDeps(config.routing, LOCAL_CREDENTIALS), clock }),
+    );
     bus.addRule({ name: 'route-referral', detailTypes: [ReferralCreated.detailType], target: routeReferral });
-    router.add('/leads', createLeadPageHandler({ ...buildLeadPageDeps(config.leadPage, LOCAL_CREDENTIALS), clock }));
-    const sweep = createRepublishHandler({ ...buildRepublishDeps(config.republish, LOCAL_CREDENTIALS), clock });
+    const leadPage = createLeadPageHandler({ ...buildLeadPageDeps(config.leadPage, LOCAL_CREDENTIALS), clock });
+    router.add('/leads', as('lead-page', leadPage));
+    const sweep = as(
+      'republish-referrals',
+      createRepublishHandler({ ...buildRepublishDeps(config.republish, LOCAL_CREDENTIALS), clock }),
+    );
     if (options.sweepEveryMs > 0) {
       const timer = setInterval(() => sweep().catch(() => undefined), options.sweepEveryMs);
       closers.push(async () => clearInterval(timer));
@@ -243,12 +251,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Reporting: links API, the daily jobs, and ingest fed by S3 events as EventBridge would.
     const reportDeps = (service: string) => ({ ...buildReportDeps(config.reports, service, LOCAL_CREDENTIALS), clock });
-    router.add('/reports', createReportLinksHandler(reportDeps('report-links')));
+    router.add('/reports', as('report-links', createReportLinksHandler(reportDeps('report-links'))));
 
     // Ops: the admin API (IAM on AWS; here an admin key, kept in the data folder) and the auto-resume job.
     const adminKey = localSecret(dataDir, 'admin-key');
     const adminDeps = { ...buildAdminDeps(config.admin, 'admin-api', LOCAL_CREDENTIALS), clock };
-    const admin = createAdminApiHandler(adminDeps);
+    const admin = as('admin-api', createAdminApiHandler(adminDeps));
     // The ops page, read-only and without PII, open on this machine without the key.
     router.add('/ops', async (event) =>
       event.httpMethod === 'GET'
@@ -286,9 +294,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             }),
           },
     );
-    const send = createReportSendHandler(reportDeps('report-send'));
-    const due = createReportDueHandler(reportDeps('report-due'));
-    const ingest = createReportIngestHandler(reportDeps('report-ingest'));
+    const send = as('report-send', createReportSendHandler(reportDeps('report-send')));
+    const due = as('report-due', createReportDueHandler(reportDeps('report-due')));
+    const ingest = as('report-ingest', createReportIngestHandler(reportDeps('report-ingest')));
     const ingested: SheetResult[][] = [];
     bus.addRule({
       name: 'report-ingest',
@@ -296,7 +304,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       matches: (e) => e.source === 'aws.s3' && keyStartsWith(e, RETURN_PREFIXES.upload, RETURN_PREFIXES.mailAttachment),
       target: async (e) => ingested.push(await ingest(e)),
     });
-    const mailIntake = createMailIntakeHandler({ ...buildMailIntakeDeps(config.reports, LOCAL_CREDENTIALS), clock });
+    const mailIntake = as(
+      'mail-intake',
+      createMailIntakeHandler({ ...buildMailIntakeDeps(config.reports, LOCAL_CREDENTIALS), clock }),
+    );
     bus.addRule({
       name: 'mail-intake',
       detailTypes: ['Object Created'],
@@ -329,10 +340,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     // Lead contacts: SES feedback from the bus (the SES stand-in never bounces: tests put SES's
     // events on the bus themselves), the confirmation page, and the daily confirmation job.
-    const sesFeedback = createSesFeedbackHandler({
-      ...buildMailFeedbackDeps(loadConfig(MailFeedbackConfigSchema, env), LOCAL_CREDENTIALS),
-      clock,
-    });
+    const sesFeedback = as(
+      'ses-feedback',
+      createSesFeedbackHandler({
+        ...buildMailFeedbackDeps(loadConfig(MailFeedbackConfigSchema, env), LOCAL_CREDENTIALS),
+        clock,
+      }),
+    );
     bus.addRule({
       name: 'ses-feedback',
       detailTypes: SES_FEEDBACK_DETAIL_TYPES,
@@ -341,15 +355,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     router.add(
       '/contacts',
-      createContactConfirmHandler({
-        ...buildContactConfirmPageDeps(loadConfig(ContactConfirmPageConfigSchema, env), LOCAL_CREDENTIALS),
+      as(
+        'contact-confirm',
+        createContactConfirmHandler({
+          ...buildContactConfirmPageDeps(loadConfig(ContactConfirmPageConfigSchema, env), LOCAL_CREDENTIALS),
+          clock,
+        }),
+      ),
+    );
+    const confirmations = as(
+      'contact-confirmations',
+      createContactConfirmationsHandler({
+        ...buildContactConfirmationsDeps(loadConfig(ContactConfirmationsConfigSchema, env), LOCAL_CREDENTIALS),
         clock,
       }),
     );
-    const confirmations = createContactConfirmationsHandler({
-      ...buildContactConfirmationsDeps(loadConfig(ContactConfirmationsConfigSchema, env), LOCAL_CREDENTIALS),
-      clock,
-    });
+    // On AWS contact-confirmations resumes suspensions; locally ops' deps do, as that function.
+    const resume = as('contact-confirmations', (date: string) => resumeDueOrganizations(adminDeps, date));
 
     if (options.dailyJobs) {
       const jobs = new DailyJobs(
@@ -357,7 +379,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           { name: 'contact-confirmations', at: '06:30', run: (date) => confirmations({ date }) },
           { name: 'report-send', at: '07:00', run: (date) => send({ date }) },
           { name: 'report-due', at: '07:15', run: (date) => due({ date }) },
-          { name: 'resume-organizations', at: '00:05', run: (date) => resumeDueOrganizations(adminDeps, date) },
+          { name: 'resume-organizations', at: '00:05', run: resume },
         ],
         clock,
       );
@@ -388,7 +410,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sendReports: (date) => send(date ? { date } : {}),
       checkDueReports: (date) => due(date ? { date } : {}),
       checkContactConfirmations: (date) => confirmations(date ? { date } : {}),
-      resumeOrganizations: (date) => resumeDueOrganizations(adminDeps, date),
+      resumeOrganizations: resume,
       adminKey,
       ingested,
       stop: async () => {
