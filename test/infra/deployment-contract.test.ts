@@ -114,7 +114,7 @@ it('refuses the same services acting for anything else in the account (confused 
     .map((r) => ({
       ...r,
       who: `${r.who}, from another resource`,
-      context: { ...r.context, 'aws:SourceArn': String(r.context['aws:SourceArn']).replace(/[^/:]+$/, 'someone-else') },
+      context: { ...r.context, 'aws:SourceArn': foreignArn(String(r.context['aws:SourceArn'])) },
     }));
   const results = await Promise.all(foreign.map(evaluate));
   const allowed = results
@@ -127,6 +127,14 @@ it('refuses the same services acting for anything else in the account (confused 
   expect(foreign.length).toBeGreaterThan(0);
   expect(allowed).toEqual([]);
 });
+
+/** Another resource of the same kind in the same account: alarm:someone-else, rule/someone-else… */
+function foreignArn(arn: string): string {
+  const [prefix, resource] = [arn.split(':').slice(0, 5).join(':'), arn.split(':').slice(5).join(':')];
+  if (prefix.includes(':execute-api:')) return `${prefix}:someone-else/v1/GET/x`;
+  const type = /^[a-z-]+[/:]/.exec(resource)?.[0] ?? '';
+  return `${prefix}:${type}someone-else`;
+}
 
 it('grants no wildcard without a reason in code, and lists every grant no call uses', () => {
   const roles = [...new Set([...functions.values()].map((f) => f.roleId))];
