@@ -11,8 +11,11 @@ import { CallRecorder } from './contract/recorder';
 import { runScenario } from './contract/scenario';
 import { bucketsAnnouncingObjects, servicePathRequests } from './contract/service-paths';
 import { TemplateModel } from './contract/template-model';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDeployConfig } from '../../infra/aws/config';
 import type { PalSynth } from './support/pal-app';
-import { synthPal } from './support/pal-app';
+import { cachedBundles, synthPal } from './support/pal-app';
 
 /*
  * The offline deployment contract: every AWS call the code makes, recorded while the handlers run
@@ -67,6 +70,18 @@ it('records the AWS calls of every function, attributed to the function whose ha
   expect(recorder.calls.length).toBeGreaterThan(0);
   // A function with no recorded call would pass the contract unseen: the scenario must reach it.
   expect(silent).toEqual([]);
+});
+
+it('ships no recorder: the deployed bundles hold nothing of test/ or of the local stack', async () => {
+  const bundles = await cachedBundles(loadDeployConfig(synth.app.node).calendarPath);
+  const foreign = FUNCTION_NAMES.flatMap((name) => {
+    const map = JSON.parse(readFileSync(join(bundles[name].assetDir, 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    return map.sources.filter((s) => /(^|\/)(test|infra\/local)\//.test(s)).map((s) => `${name}: ${s}`);
+  });
+
+  expect(foreign).toEqual([]);
 });
 
 it('allows every call the functions make, on the resources the template gives them', async () => {
@@ -145,9 +160,13 @@ it('grants no wildcard without a reason in code, and lists every grant no call u
     grants,
     verdicts.filter((v) => v.allowed),
   );
+  // One line per role and resource: the actions granted on it that no recorded call used.
+  const byTarget = new Map<string, string[]>();
+  for (const g of unused)
+    byTarget.set(`${g.role} on ${g.resource}`, [...(byTarget.get(`${g.role} on ${g.resource}`) ?? []), g.action]);
   console.log(
-    `Granted but used by no recorded call (${unused.length} of ${grants.length}):\n` +
-      unused.map((g) => `  ${g.role}: ${g.action} on ${g.resource}`).join('\n'),
+    `Granted but used by no recorded call (${unused.length} of ${grants.length} role/action/resource grants):\n` +
+      [...byTarget].map(([target, actions]) => `  ${target}: ${actions.join(', ')}`).join('\n'),
   );
   const wildcards = grants
     .filter(isWildcard)
