@@ -1,11 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEvent, EventBridgeEvent } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
@@ -34,7 +30,6 @@ import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient } from '../../shared/adapters/aws-clients';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
 import type { TableRole } from '../../shared/adapters/dynamo-tables';
-import { TABLE_DEFINITIONS } from '../../shared/adapters/dynamo-tables';
 import { buildAdminDeps } from '../../shared/adapters/admin-deps';
 import { buildReportDeps } from '../../shared/adapters/report-deps';
 import { resumeDueOrganizations } from '../../shared/use-cases/admin/directory-admin';
@@ -74,6 +69,7 @@ import { InboundMailFolder } from './inbound-mail-folder';
 import type { RetryPolicy } from './local-event-bus';
 import { LocalEventBus } from './local-event-bus';
 import { InFlight } from './in-flight';
+import { close, closeAll, createBucket, createTables, listen, localSecret } from './stand-in-setup';
 
 /** s3rver checks the key id, not the signature; dynalite and the SES stand-in check neither. */
 export const LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -223,8 +219,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       reports: loadConfig(ReportsConfigSchema, env),
     };
 
-    await createTables(dynamoUrl);
-    await createBucket(s3Url);
+    await createTables({ endpoint: dynamoUrl, region: REGION, credentials: LOCAL_CREDENTIALS }, TABLE_NAMES);
+    await createBucket({ endpoint: s3Url, region: REGION, credentials: LOCAL_CREDENTIALS }, REPORTS_BUCKET);
     if (options.seedDemoDirectory) await seedDemoDirectory(config.routing, options.clock?.() ?? new Date());
 
     // Intake and routing.
@@ -436,24 +432,6 @@ function keyStartsWith(event: EventBridgeEvent<string, unknown>, ...prefixes: st
   return prefixes.some((prefix) => key.startsWith(prefix));
 }
 
-async function createTables(endpoint: string): Promise<void> {
-  const client = new DynamoDBClient({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS });
-  for (const role of Object.keys(TABLE_DEFINITIONS) as TableRole[]) {
-    try {
-      await client.send(new CreateTableCommand({ ...TABLE_DEFINITIONS[role], TableName: TABLE_NAMES[role] }));
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
-    }
-  }
-  client.destroy();
-}
-
-async function createBucket(endpoint: string): Promise<void> {
-  const client = new S3Client({ region: REGION, endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
-  await client.send(new CreateBucketCommand({ Bucket: REPORTS_BUCKET }));
-  client.destroy();
-}
-
 /**
  * Loads the fictional demo organizations into an empty directory (never over an edited one), their
  * lead contacts confirmed as they are loaded: a fresh `npm start` does not email every one of them a
@@ -464,33 +442,5 @@ async function seedDemoDirectory(config: RoutingConfig, loadedAt: Date): Promise
   if ((await directory.list()).length > 0) return;
   for (const org of demoDirectory.organizations) {
     await directory.put(OrganizationSchema.parse({ ...org, leadContactConfirmedAt: loadedAt.toISOString() }));
-  }
-}
-
-/** A random key per data folder, kept there so hashes and signed links survive restarts. */
-function localSecret(dataDir: string | undefined, name: string): string {
-  if (!dataDir) return randomBytes(32).toString('base64url');
-  const file = join(dataDir, name);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections?.();
-    server.close(() => resolve());
-  });
-}
-
-async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
-  for (const closer of closers.reverse()) {
-    await closer().catch(() => undefined);
   }
 }
