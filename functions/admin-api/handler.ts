@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import ExcelJS from 'exceljs';
 import type { AdminDeps } from '../../shared/adapters/admin-deps';
-import { buildAdminDeps } from '../../shared/adapters/admin-deps';
+import { buildAdminDeps, reportDepsOf } from '../../shared/adapters/admin-deps';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
@@ -182,7 +182,7 @@ export function createAdminApiHandler(deps: AdminDeps) {
             { field: 'path', rule: 'percent-encoding', message: 'the report id has a malformed percent-escape' },
           ]);
         }
-        return json(200, { resent: await resendReport(deps, reportId) });
+        return json(200, { resent: await resendReport(reportDepsOf(deps), reportId) });
       },
     ],
     ['GET', /^\/admin\/coverage$/, async (event) => json(200, await coverageToday(deps, today(), lookback(event)))],

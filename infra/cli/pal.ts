@@ -20,7 +20,7 @@ import {
   undeliveredLeads,
 } from '../../shared/use-cases/admin/ops-figures';
 import type { AdminDeps } from '../../shared/adapters/admin-deps';
-import { buildAdminDeps } from '../../shared/adapters/admin-deps';
+import { buildAdminDeps, reportDepsOf } from '../../shared/adapters/admin-deps';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
@@ -304,7 +304,7 @@ async function run(deps: AdminDeps, where: string, argv: string[]): Promise<numb
       return 0;
     }
     case 'reports send': {
-      const result = await sendReports(deps, date);
+      const result = await sendReports(reportDepsOf(deps), date);
       console.log(
         `Report send for ${date} on ${where}: windows sending that day: ${result.windows.join(', ') || 'none'}`,
       );
@@ -314,14 +314,17 @@ async function run(deps: AdminDeps, where: string, argv: string[]): Promise<numb
     }
     case 'reports due': {
       // The OverdueReports metric is the scheduled function's to publish; from a terminal, the count is printed.
-      const result = await checkDueReports({ ...deps, metrics: { overdueReports: () => undefined } }, date);
+      const result = await checkDueReports(
+        { ...reportDepsOf(deps), metrics: { overdueReports: () => undefined } },
+        date,
+      );
       console.log(`Due-date check for ${date} on ${where}: ${result.overdue} report(s) overdue`);
       for (const id of result.reminded) console.log(`  reminded ${id}`);
       for (const id of result.markedOverdue) console.log(`  overdue  ${id}`);
       return 0;
     }
     case 'reports resend': {
-      const result = await resendReport(deps, need(args[0], 'report id'));
+      const result = await resendReport(reportDepsOf(deps), need(args[0], 'report id'));
       console.log(
         result ? `Resent ${result.reportId} (${result.referralCount} referrals)` : 'No referrals: nothing sent',
       );

@@ -1,11 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEvent, EventBridgeEvent } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
@@ -34,7 +30,6 @@ import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient } from '../../shared/adapters/aws-clients';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
 import type { TableRole } from '../../shared/adapters/dynamo-tables';
-import { TABLE_DEFINITIONS } from '../../shared/adapters/dynamo-tables';
 import { buildAdminDeps } from '../../shared/adapters/admin-deps';
 import { buildReportDeps } from '../../shared/adapters/report-deps';
 import { resumeDueOrganizations } from '../../shared/use-cases/admin/directory-admin';
@@ -68,12 +63,14 @@ import type { SheetResult } from '../../shared/use-cases/report-refusal';
 import type { SendReportsResult } from '../../shared/use-cases/send-reports';
 import { adminKeyMatches } from './admin-key';
 import { ApiRouter } from './api-router';
+import { asFunction as as } from './function-scope';
 import { serveApi, urlOf } from './api-server';
 import { DailyJobs } from './daily-jobs';
 import { InboundMailFolder } from './inbound-mail-folder';
 import type { RetryPolicy } from './local-event-bus';
 import { LocalEventBus } from './local-event-bus';
 import { InFlight } from './in-flight';
+import { close, closeAll, createBucket, createTables, listen, localSecret } from './stand-in-setup';
 
 /** s3rver checks the key id, not the signature; dynalite and the SES stand-in check neither. */
 export const LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -223,20 +220,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       reports: loadConfig(ReportsConfigSchema, env),
     };
 
-    await createTables(dynamoUrl);
-    await createBucket(s3Url);
+    await createTables({ endpoint: dynamoUrl, region: REGION, credentials: LOCAL_CREDENTIALS }, TABLE_NAMES);
+    await createBucket({ endpoint: s3Url, region: REGION, credentials: LOCAL_CREDENTIALS }, REPORTS_BUCKET);
     if (options.seedDemoDirectory) await seedDemoDirectory(config.routing, options.clock?.() ?? new Date());
 
     // Intake and routing.
     const clock = options.clock ?? (() => new Date());
-    router.add('/', createIntakeApiHandler({ ...buildIntakeApiDeps(config.intake, LOCAL_CREDENTIALS), clock }));
-    const routeReferral = createRouteReferralHandler({
-      ...buildRouteReferralDeps(config.routing, LOCAL_CREDENTIALS),
-      clock,
-    });
+    router.add(
+      '/',
+      as('intake-api', createIntakeApiHandler({ ...buildIntakeApiDeps(config.intake, LOCAL_CREDENTIALS), clock })),
+    );
+    const routeReferral = as(
+      'route-referral',
+      createRouteReferralHandler({ ...buildRouteReferralDeps(config.routing, LOCAL_CREDENTIALS), clock }),
+    );
     bus.addRule({ name: 'route-referral', detailTypes: [ReferralCreated.detailType], target: routeReferral });
-    router.add('/leads', createLeadPageHandler({ ...buildLeadPageDeps(config.leadPage, LOCAL_CREDENTIALS), clock }));
-    const sweep = createRepublishHandler({ ...buildRepublishDeps(config.republish, LOCAL_CREDENTIALS), clock });
+    const leadPage = createLeadPageHandler({ ...buildLeadPageDeps(config.leadPage, LOCAL_CREDENTIALS), clock });
+    router.add('/leads', as('lead-page', leadPage));
+    const sweep = as(
+      'republish-referrals',
+      createRepublishHandler({ ...buildRepublishDeps(config.republish, LOCAL_CREDENTIALS), clock }),
+    );
     if (options.sweepEveryMs > 0) {
       const timer = setInterval(() => sweep().catch(() => undefined), options.sweepEveryMs);
       closers.push(async () => clearInterval(timer));
@@ -244,12 +248,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Reporting: links API, the daily jobs, and ingest fed by S3 events as EventBridge would.
     const reportDeps = (service: string) => ({ ...buildReportDeps(config.reports, service, LOCAL_CREDENTIALS), clock });
-    router.add('/reports', createReportLinksHandler(reportDeps('report-links')));
+    router.add('/reports', as('report-links', createReportLinksHandler(reportDeps('report-links'))));
 
     // Ops: the admin API (IAM on AWS; here an admin key, kept in the data folder) and the auto-resume job.
     const adminKey = localSecret(dataDir, 'admin-key');
     const adminDeps = { ...buildAdminDeps(config.admin, 'admin-api', LOCAL_CREDENTIALS), clock };
-    const admin = createAdminApiHandler(adminDeps);
+    const admin = as('admin-api', createAdminApiHandler(adminDeps));
     // The ops page, read-only and without PII, open on this machine without the key.
     router.add('/ops', async (event) =>
       event.httpMethod === 'GET'
@@ -287,9 +291,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             }),
           },
     );
-    const send = createReportSendHandler(reportDeps('report-send'));
-    const due = createReportDueHandler(reportDeps('report-due'));
-    const ingest = createReportIngestHandler(reportDeps('report-ingest'));
+    const send = as('report-send', createReportSendHandler(reportDeps('report-send')));
+    const due = as('report-due', createReportDueHandler(reportDeps('report-due')));
+    const ingest = as('report-ingest', createReportIngestHandler(reportDeps('report-ingest')));
     const ingested: SheetResult[][] = [];
     bus.addRule({
       name: 'report-ingest',
@@ -297,7 +301,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       matches: (e) => e.source === 'aws.s3' && keyStartsWith(e, RETURN_PREFIXES.upload, RETURN_PREFIXES.mailAttachment),
       target: async (e) => ingested.push(await ingest(e)),
     });
-    const mailIntake = createMailIntakeHandler({ ...buildMailIntakeDeps(config.reports, LOCAL_CREDENTIALS), clock });
+    const mailIntake = as(
+      'mail-intake',
+      createMailIntakeHandler({ ...buildMailIntakeDeps(config.reports, LOCAL_CREDENTIALS), clock }),
+    );
     bus.addRule({
       name: 'mail-intake',
       detailTypes: ['Object Created'],
@@ -338,10 +345,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     // Lead contacts: SES feedback from the bus (the SES stand-in never bounces: tests put SES's
     // events on the bus themselves), the confirmation page, and the daily confirmation job.
-    const sesFeedback = createSesFeedbackHandler({
-      ...buildMailFeedbackDeps(loadConfig(MailFeedbackConfigSchema, env), LOCAL_CREDENTIALS),
-      clock,
-    });
+    const sesFeedback = as(
+      'ses-feedback',
+      createSesFeedbackHandler({
+        ...buildMailFeedbackDeps(loadConfig(MailFeedbackConfigSchema, env), LOCAL_CREDENTIALS),
+        clock,
+      }),
+    );
     bus.addRule({
       name: 'ses-feedback',
       detailTypes: SES_FEEDBACK_DETAIL_TYPES,
@@ -350,15 +360,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     router.add(
       '/contacts',
-      createContactConfirmHandler({
-        ...buildContactConfirmPageDeps(loadConfig(ContactConfirmPageConfigSchema, env), LOCAL_CREDENTIALS),
+      as(
+        'contact-confirm',
+        createContactConfirmHandler({
+          ...buildContactConfirmPageDeps(loadConfig(ContactConfirmPageConfigSchema, env), LOCAL_CREDENTIALS),
+          clock,
+        }),
+      ),
+    );
+    const confirmations = as(
+      'contact-confirmations',
+      createContactConfirmationsHandler({
+        ...buildContactConfirmationsDeps(loadConfig(ContactConfirmationsConfigSchema, env), LOCAL_CREDENTIALS),
         clock,
       }),
     );
-    const confirmations = createContactConfirmationsHandler({
-      ...buildContactConfirmationsDeps(loadConfig(ContactConfirmationsConfigSchema, env), LOCAL_CREDENTIALS),
-      clock,
-    });
+    // On AWS contact-confirmations resumes suspensions; locally ops' deps do, as that function.
+    const resume = as('contact-confirmations', (date: string) => resumeDueOrganizations(adminDeps, date));
 
     if (options.dailyJobs) {
       const jobs = new DailyJobs(
@@ -366,7 +384,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           { name: 'contact-confirmations', at: '06:30', run: (date) => confirmations({ date }) },
           { name: 'report-send', at: '07:00', run: (date) => send({ date }) },
           { name: 'report-due', at: '07:15', run: (date) => due({ date }) },
-          { name: 'resume-organizations', at: '00:05', run: (date) => resumeDueOrganizations(adminDeps, date) },
+          { name: 'resume-organizations', at: '00:05', run: resume },
         ],
         clock,
       );
@@ -397,7 +415,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sendReports: (date) => send(date ? { date } : {}),
       checkDueReports: (date) => due(date ? { date } : {}),
       checkContactConfirmations: (date) => confirmations(date ? { date } : {}),
-      resumeOrganizations: (date) => resumeDueOrganizations(adminDeps, date),
+      resumeOrganizations: resume,
       adminKey,
       ingested,
       stop: async () => {
@@ -423,24 +441,6 @@ function keyStartsWith(event: EventBridgeEvent<string, unknown>, ...prefixes: st
   return prefixes.some((prefix) => key.startsWith(prefix));
 }
 
-async function createTables(endpoint: string): Promise<void> {
-  const client = new DynamoDBClient({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS });
-  for (const role of Object.keys(TABLE_DEFINITIONS) as TableRole[]) {
-    try {
-      await client.send(new CreateTableCommand({ ...TABLE_DEFINITIONS[role], TableName: TABLE_NAMES[role] }));
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
-    }
-  }
-  client.destroy();
-}
-
-async function createBucket(endpoint: string): Promise<void> {
-  const client = new S3Client({ region: REGION, endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
-  await client.send(new CreateBucketCommand({ Bucket: REPORTS_BUCKET }));
-  client.destroy();
-}
-
 /**
  * Loads the fictional demo organizations into an empty directory (never over an edited one), their
  * lead contacts confirmed as they are loaded: a fresh `npm start` does not email every one of them a
@@ -451,33 +451,5 @@ async function seedDemoDirectory(config: RoutingConfig, loadedAt: Date): Promise
   if ((await directory.list()).length > 0) return;
   for (const org of demoDirectory.organizations) {
     await directory.put(OrganizationSchema.parse({ ...org, leadContactConfirmedAt: loadedAt.toISOString() }));
-  }
-}
-
-/** A random key per data folder, kept there so hashes and signed links survive restarts. */
-function localSecret(dataDir: string | undefined, name: string): string {
-  if (!dataDir) return randomBytes(32).toString('base64url');
-  const file = join(dataDir, name);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections?.();
-    server.close(() => resolve());
-  });
-}
-
-async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
-  for (const closer of closers.reverse()) {
-    await closer().catch(() => undefined);
   }
 }

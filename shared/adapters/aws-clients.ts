@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -18,6 +19,25 @@ export interface LocalCredentials {
   readonly secretAccessKey: string;
 }
 
+/** Every AWS client the functions build; all of them come from this file. */
+export type AwsClient = DynamoDBClient | EventBridgeClient | S3Client | SESClient | SecretsManagerClient;
+
+/**
+ * Test-only: the deployment contract's recorder adds a middleware to each client built here
+ * (test/infra/contract). Nothing in functions/ sets it, so a deployed function's clients carry none.
+ */
+let observer: ((client: AwsClient) => void) | undefined;
+
+/** Test-only (see `observer`); `undefined` stops observing clients built from now on. */
+export function observeClients(next: ((client: AwsClient) => void) | undefined): void {
+  observer = next;
+}
+
+function observed<T extends AwsClient>(client: T): T {
+  observer?.(client);
+  return client;
+}
+
 function base(settings: ClientSettings, endpoint: string | undefined, credentials?: LocalCredentials) {
   return {
     region: settings.AWS_REGION,
@@ -28,13 +48,13 @@ function base(settings: ClientSettings, endpoint: string | undefined, credential
 
 export function documentClient(settings: ClientSettings, credentials?: LocalCredentials): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(
-    new DynamoDBClient(base(settings, settings.AWS_ENDPOINT_URL_DYNAMODB, credentials)),
+    observed(new DynamoDBClient(base(settings, settings.AWS_ENDPOINT_URL_DYNAMODB, credentials))),
     { marshallOptions: { removeUndefinedValues: true } },
   );
 }
 
 export function eventBridgeClient(settings: ClientSettings, credentials?: LocalCredentials): EventBridgeClient {
-  return new EventBridgeClient(base(settings, settings.AWS_ENDPOINT_URL_EVENTBRIDGE, credentials));
+  return observed(new EventBridgeClient(base(settings, settings.AWS_ENDPOINT_URL_EVENTBRIDGE, credentials)));
 }
 
 /**
@@ -45,11 +65,13 @@ export function eventBridgeClient(settings: ClientSettings, credentials?: LocalC
  * leaves only real network failures in doubt.
  */
 export function sesClient(settings: ClientSettings, credentials?: LocalCredentials): SESClient {
-  return new SESClient({
-    ...base(settings, settings.AWS_ENDPOINT_URL_SES, credentials),
-    maxAttempts: 1,
-    requestHandler: { httpAgent: { keepAlive: false }, httpsAgent: { keepAlive: false } },
-  });
+  return observed(
+    new SESClient({
+      ...base(settings, settings.AWS_ENDPOINT_URL_SES, credentials),
+      maxAttempts: 1,
+      requestHandler: { httpAgent: { keepAlive: false }, httpsAgent: { keepAlive: false } },
+    }),
+  );
 }
 
 /**
@@ -58,12 +80,19 @@ export function sesClient(settings: ClientSettings, credentials?: LocalCredentia
  */
 export function s3Client(settings: ClientSettings, credentials?: LocalCredentials): S3Client {
   const local = settings.AWS_ENDPOINT_URL_S3 !== undefined;
-  return new S3Client({
-    ...base(settings, settings.AWS_ENDPOINT_URL_S3, credentials),
-    ...(local && {
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
+  return observed(
+    new S3Client({
+      ...base(settings, settings.AWS_ENDPOINT_URL_S3, credentials),
+      ...(local && {
+        forcePathStyle: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
     }),
-  });
+  );
+}
+
+/** Reads the functions' secrets at cold start (shared/adapters/secrets.ts); the SDK's default endpoint. */
+export function secretsManagerClient(region: string | undefined): SecretsManagerClient {
+  return observed(new SecretsManagerClient({ region }));
 }

@@ -1,4 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { secretsManagerClient } from './aws-clients';
 
 /**
  * On AWS a secret's value is not in the environment: `<NAME>_ARN` names a Secrets Manager secret,
@@ -11,7 +12,7 @@ export async function withSecrets(
 ): Promise<Record<string, string | undefined>> {
   const wanted = names.filter((name) => env[name] === undefined && env[`${name}_ARN`] !== undefined);
   if (wanted.length === 0) return env;
-  const client = new SecretsManagerClient({ region: env.AWS_REGION });
+  const client = secretsManagerClient(env.AWS_REGION);
   const filled = { ...env };
   for (const name of wanted) {
     const out = await client.send(new GetSecretValueCommand({ SecretId: env[`${name}_ARN`] }));

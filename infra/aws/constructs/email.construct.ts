@@ -1,4 +1,5 @@
 import {
+  ArnFormat,
   Aws,
   CfnOutput,
   Fn,
@@ -7,9 +8,9 @@ import {
   aws_iam as iam,
   aws_s3 as s3,
   aws_ses as ses,
-  aws_ses_actions as sesActions,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import type { PalFunction } from './pal-function.construct';
 
 export interface EmailProps {
@@ -91,14 +92,21 @@ export class Email extends Construct {
 
     // Receiving. SES allows one active rule set per account and region, so activating this one is a
     // deliberate step after the first deploy (README "Deploy to AWS"), not something a deploy does.
-    this.receiptRuleSet = new ses.ReceiptRuleSet(this, 'Inbound', {
-      receiptRuleSetName: `pal-${props.environment}-inbound`,
-    });
+    const ruleSetName = `pal-${props.environment}-inbound`;
+    const ruleName = `pal-${props.environment}-returned-reports`;
+    this.receiptRuleSet = new ses.ReceiptRuleSet(this, 'Inbound', { receiptRuleSetName: ruleSetName });
     this.receiptRule = this.receiptRuleSet.addRule('ReturnedReports', {
+      receiptRuleName: ruleName,
       recipients: [props.inboundAddress],
       scanEnabled: true,
       tlsPolicy: ses.TlsPolicy.REQUIRE,
-      actions: [new sesActions.S3({ bucket: props.inboundBucket, objectKeyPrefix: props.inboundPrefix })],
+      actions: [
+        new StoreInBucket(props.inboundBucket, props.inboundPrefix, {
+          ruleSetName,
+          ruleName,
+          stack: Stack.of(this),
+        }),
+      ],
     });
 
     const inboundDomain = props.inboundAddress.split('@')[1]!;
@@ -145,5 +153,43 @@ export class Email extends Construct {
         conditions: { StringEquals: { 'ses:FromAddress': from.length === 1 ? from[0]! : [...from] } },
       }),
     );
+  }
+}
+
+/**
+ * SES's S3 action, with the bucket statement scoped to this receipt rule (aws:SourceArn) as well as
+ * this account: CDK's own action (aws_ses_actions.S3) sets aws:SourceAccount only, which lets any
+ * receipt rule of the account write into the bucket. SES sends both keys
+ * (https://docs.aws.amazon.com/ses/latest/dg/receiving-email-permissions.html). The rule is named,
+ * so the ARN needs no reference to it (SES checks the bucket policy when the rule is created, so the
+ * rule must depend on the policy, not the other way round).
+ */
+class StoreInBucket implements ses.IReceiptRuleAction {
+  constructor(
+    private readonly bucket: s3.IBucket,
+    private readonly prefix: string,
+    private readonly rule: { ruleSetName: string; ruleName: string; stack: Stack },
+  ) {}
+
+  bind(receiptRule: IConstruct): ses.ReceiptRuleActionConfig {
+    const sourceArn = this.rule.stack.formatArn({
+      service: 'ses',
+      resource: 'receipt-rule-set',
+      resourceName: `${this.rule.ruleSetName}:receipt-rule/${this.rule.ruleName}`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SesReceiptRuleStoresInboundMail',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${this.prefix}*`)],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': sourceArn } },
+      }),
+    );
+    const policy = this.bucket.node.tryFindChild('Policy');
+    if (!policy) throw new Error('The inbound bucket has no bucket policy to add the SES statement to');
+    receiptRule.node.addDependency(policy);
+    return { s3Action: { bucketName: this.bucket.bucketName, objectKeyPrefix: this.prefix } };
   }
 }

@@ -1,9 +1,13 @@
 import {
+  ArnFormat,
+  Aws,
   Duration,
+  Stack,
   Validations,
   aws_apigateway as apigw,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as actions,
+  aws_iam as iam,
   aws_kms as kms,
   aws_logs as logs,
   aws_sns as sns,
@@ -57,6 +61,11 @@ export class Monitoring extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   private readonly props: MonitoringProps;
 
+  /** Every alarm's name starts so: the ops topic lets exactly these publish. */
+  private get alarmPrefix(): string {
+    return `pal-${this.props.environment}-`;
+  }
+
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.props = props;
@@ -68,6 +77,28 @@ export class Monitoring extends Construct {
       masterKey: props.messagingKey,
       enforceSSL: true,
     });
+    // enforceSSL gives the topic a policy, which replaces SNS's default one: without this statement
+    // no alarm could publish. Only this stack's alarms (by name), in this account (confused deputy).
+    // The messaging key lets cloudwatch.amazonaws.com use it (Encryption).
+    this.opsTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlarmsOfThisStackPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.opsTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${this.alarmPrefix}*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     this.opsDeadLetters = new DeadLetterQueue(this, 'OpsDeadLetters', {
       key: props.messagingKey,
       description: 'Ops notifications the email subscription could not deliver',
@@ -210,7 +241,7 @@ export class Monitoring extends Construct {
     options: Partial<Pick<cloudwatch.AlarmProps, 'treatMissingData' | 'comparisonOperator'>> = {},
   ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, `Alarm-${name}`, {
-      alarmName: `pal-${this.props.environment}-${name}`,
+      alarmName: `${this.alarmPrefix}${name}`,
       alarmDescription: description,
       metric,
       threshold,

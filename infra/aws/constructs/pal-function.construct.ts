@@ -18,6 +18,26 @@ import { ManagedPolicyRole } from './managed-policy-role';
 /** The runtime every function runs on; the bundles target the same Node.js (scripts/bundle-functions.ts). */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
+const VPC_REASON =
+  'Lambda creates, describes and deletes the network interfaces of a function in a VPC with its role; these ' +
+  'EC2 actions take no resource ARN (or are evaluated before the interface exists).';
+const XRAY_REASON = 'X-Ray tracing (Tracing.ACTIVE): PutTraceSegments and PutTelemetryRecords take no resource ARN.';
+
+/**
+ * The only actions a function role is granted on resource "*", each with the reason; the deployment
+ * contract (test/infra) fails on any other wildcard.
+ */
+export const WILDCARD_RESOURCE_GRANTS: Readonly<Record<string, string>> = {
+  'ec2:CreateNetworkInterface': VPC_REASON,
+  'ec2:DescribeNetworkInterfaces': VPC_REASON,
+  'ec2:DescribeSubnets': VPC_REASON,
+  'ec2:DeleteNetworkInterface': VPC_REASON,
+  'ec2:AssignPrivateIpAddresses': VPC_REASON,
+  'ec2:UnassignPrivateIpAddresses': VPC_REASON,
+  'xray:PutTraceSegments': XRAY_REASON,
+  'xray:PutTelemetryRecords': XRAY_REASON,
+};
+
 /** What every function shares: where it runs, how it logs, and the keys for its logs and dead letters. */
 export interface FunctionDefaults {
   readonly vpc: ec2.IVpc;
@@ -82,18 +102,10 @@ export class PalFunction extends Construct {
       description: `Execution role of the ${props.name} function`,
     });
     this.logGroup.grantWrite(this.role);
-    // Lambda creates the function's network interfaces with its role; EC2 takes no resource ARNs here.
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'VpcNetworkInterfaces',
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
+        actions: Object.keys(WILDCARD_RESOURCE_GRANTS).filter((action) => action.startsWith('ec2:')),
         resources: ['*'],
       }),
     );

@@ -50,8 +50,14 @@ export class ReferralEventBus extends Construct {
       new iam.PolicyStatement({
         actions: ['events:PutEvents'],
         resources: [this.bus.eventBusArn],
-        // EventBridge authorizes each entry of a PutEvents call against these (single-valued) keys.
-        conditions: { StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': detailTypes } },
+        // IAM types events:source and events:detail-type as multivalued (ArrayOfString, Service
+        // Authorization Reference), and a single-valued operator never matches such a key, so
+        // StringEquals here would refuse every entry. ForAllValues takes a missing key as a match:
+        // Null requires both (EventBridge's own example, eb-event-bus-example-policy-cross-account-custom-bus-source).
+        conditions: {
+          'ForAllValues:StringEquals': { 'events:source': [EVENT_SOURCE], 'events:detail-type': detailTypes },
+          Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+        },
       }),
     );
   }
