@@ -22,7 +22,10 @@ describe('Encryption', () => {
     const keys = resourcesOfType(synth, 'AWS::KMS::Key');
     expect(keys).toHaveLength(3);
     for (const [id] of keys) {
-      expect(synth.resources[id]).toMatchObject({ Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+      expect(synth.resources[id]).toMatchObject({
+        Properties: { EnableKeyRotation: true },
+        DeletionPolicy: 'RetainExceptOnCreate',
+      });
     }
     const aliases = resourcesOfType(synth, 'AWS::KMS::Alias')
       .map(([, p]) => p.AliasName)

@@ -108,7 +108,7 @@ describe('the deployed functions', () => {
       const logGroup = synth.resources[logGroupId]!;
       expect(flat(logGroup.Properties!.KmsKeyId)).toBe(`<${synth.idOf(synth.stack.encryption.logsKey)}.Arn>`);
       expect(logGroup.Properties!.RetentionInDays).toBe(context.logRetentionDays);
-      expect(logGroup.DeletionPolicy).toBe('Retain');
+      expect(logGroup.DeletionPolicy).toBe('RetainExceptOnCreate');
     },
   );
 

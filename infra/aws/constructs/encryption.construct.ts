@@ -1,5 +1,6 @@
-import { Aws, RemovalPolicy, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
+import { Aws, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT } from './retention';
 
 export interface EncryptionProps {
   /** Environment name, used in the key aliases. */
@@ -26,7 +27,7 @@ export class Encryption extends Construct {
         alias: `alias/pal-${props.environment}-${name.toLowerCase()}`,
         description,
         enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: KEPT,
       });
 
     this.dataKey = key('Data', 'PAL referrals: consumer data at rest (tables, report files, secrets, backups)');

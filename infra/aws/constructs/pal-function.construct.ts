@@ -1,6 +1,5 @@
 import {
   Duration,
-  RemovalPolicy,
   Validations,
   aws_ec2 as ec2,
   aws_iam as iam,
@@ -10,6 +9,7 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT } from './retention';
 import type { FunctionBundle, FunctionName } from '../../../scripts/bundle-functions';
 import { HANDLER } from '../../../scripts/bundle-functions';
 import { DeadLetterQueue } from './dead-letter-queue.construct';
@@ -75,7 +75,7 @@ export class PalFunction extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: d.logsKey,
       retention: d.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEPT,
     });
     this.role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
