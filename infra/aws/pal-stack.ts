@@ -101,6 +101,7 @@ export class PalStack extends Stack {
         logRetention,
         messagingKey,
         metricsNamespace: METRICS_NAMESPACE,
+        reserveConcurrency: c.reservedConcurrency,
       },
       tables: this.data,
       reports: this.reports,

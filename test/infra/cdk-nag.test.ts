@@ -45,6 +45,8 @@ const ACKNOWLEDGED_RULES = [
   // Secrets are not rotated until shared/ accepts the previous version.
   'AwsSolutions-SMG4',
   'HIPAA.Security-SecretsManagerRotationEnabled',
+  // Reserved concurrency off by default: a new account's quota refuses any reservation.
+  'HIPAA.Security-LambdaConcurrency',
   // Dead-letter queues are the end of their chain.
   'Serverless-SQSRedrivePolicy',
   'AwsSolutions-SQS3',

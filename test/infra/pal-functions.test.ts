@@ -81,7 +81,8 @@ describe('the deployed functions', () => {
     });
     expect(p.MemorySize).toEqual(expect.any(Number));
     expect(p.Timeout).toEqual(expect.any(Number));
-    expect(p.ReservedConcurrentExecutions).toBeGreaterThan(0);
+    // Off by default (context reservedConcurrency): a new account's quota refuses any reservation.
+    expect(p.ReservedConcurrentExecutions).toBeUndefined();
     const vpc = p.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
     const isolated = synth.stack.network.vpc.isolatedSubnets.map((s) => `<${synth.idOf(s)}>`);
     expect(vpc.SubnetIds.map(flat).sort()).toEqual(isolated.sort());
@@ -90,13 +91,16 @@ describe('the deployed functions', () => {
     ]);
   });
 
-  test('a flood of one function cannot starve the others: reserved concurrency leaves the account room', () => {
-    const reserved = FUNCTION_NAMES.map((n) => propsOf(n).ReservedConcurrentExecutions as number);
-    // Lambda keeps 100 unreserved; the default account limit is 1000.
-    expect(reserved.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100);
-    // One run at a time for the sweeper and the daily jobs: two would race for the same work.
+  test('with reservedConcurrency on, a flood of one function cannot starve the others, and the account keeps room', async () => {
+    const reserving = await synthPal({ reservedConcurrency: 'true' });
+    const reservedOf = (name: FunctionName) =>
+      reserving.resources[reserving.idOf(reserving.stack.functions.functions[name].function)]!.Properties!
+        .ReservedConcurrentExecutions as number;
+    const reserved = FUNCTION_NAMES.map(reservedOf);
+    // Lambda keeps 100 unreserved: this total plus 100 is the quota preflight asks for.
+    expect(reserved.reduce((a, b) => a + b, 0)).toBe(79);
     for (const name of ['republish-referrals', 'report-send', 'report-due', 'contact-confirmations'] as const) {
-      expect(propsOf(name).ReservedConcurrentExecutions).toBe(1);
+      expect(reservedOf(name)).toBe(1);
     }
   });
 

@@ -30,6 +30,8 @@ export interface FunctionDefaults {
   readonly metricsNamespace: string;
   /** @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Apply each function's reserved concurrency (context `reservedConcurrency`). */
+  readonly reserveConcurrency: boolean;
 }
 
 export interface PalFunctionProps {
@@ -42,7 +44,10 @@ export interface PalFunctionProps {
   /** @default 512 */
   readonly memorySize?: number;
   readonly timeout: Duration;
-  /** Concurrency reserved for, and capping, this function: a flood here must not starve the others. */
+  /**
+   * Concurrency reserved for, and capping, this function when the deployment reserves concurrency:
+   * a flood here must not starve the others.
+   */
   readonly reservedConcurrency: number;
   /**
    * 'async' for functions EventBridge or Scheduler invoke: they get a dead-letter queue, shared
@@ -117,7 +122,7 @@ export class PalFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
-      reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(d.reserveConcurrency && { reservedConcurrentExecutions: props.reservedConcurrency }),
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
@@ -143,6 +148,15 @@ export class PalFunction extends Construct {
       'requires Node 22 from 2027). nodejs24.x is newer; move to it once the suites run on Node 24.';
     Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: runtimeReason });
     Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: runtimeReason });
+    if (!d.reserveConcurrency) {
+      Validations.of(this.function).acknowledge({
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason:
+          'Reserved concurrency is off for this deployment (context reservedConcurrency): Lambda keeps 100 of the ' +
+          "account's quota unreserved, so an account below 179 refuses the reservations. Scheduler and EventBridge " +
+          'never run two sweeps or daily jobs at once, and their work is idempotent; the APIs keep their WAF rate limits.',
+      });
+    }
     if (props.invocation === 'sync') {
       const reason =
         'Invoked synchronously by API Gateway only: the caller receives every error, so a dead-letter queue ' +
