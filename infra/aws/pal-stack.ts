@@ -99,7 +99,6 @@ export class PalStack extends Stack {
         securityGroup: this.network.functionsSecurityGroup,
         logsKey,
         logRetention,
-        messagingKey,
         metricsNamespace: METRICS_NAMESPACE,
         reserveConcurrency: c.reservedConcurrency,
       },

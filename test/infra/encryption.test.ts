@@ -43,11 +43,7 @@ describe('Encryption', () => {
 
   test('only the services that write queues and topics for this account may use the messaging key', () => {
     const services = policyOf('messagingKey').find((s) => s.Sid === 'ServicesPublishingForThisAccount')!;
-    expect(services.Principal.Service).toEqual([
-      'cloudwatch.amazonaws.com',
-      'events.amazonaws.com',
-      'sns.amazonaws.com',
-    ]);
+    expect(services.Principal.Service).toEqual(['cloudwatch.amazonaws.com', 'sns.amazonaws.com']);
     expect(services.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(services.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
   });

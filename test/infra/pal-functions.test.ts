@@ -219,12 +219,7 @@ describe("each function's role allows only its own resources", () => {
       ['*'],
     ),
     ...pairs(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], ['*']),
-    ...(fnOf(name).deadLetterQueue
-      ? [
-          `sqs:SendMessage on <${id(fnOf(name).deadLetterQueue!.queue)}.Arn>`,
-          ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${id(synth.stack.encryption.messagingKey)}.Arn>`]),
-        ]
-      : []),
+    ...(fnOf(name).deadLetterQueue ? [`sqs:SendMessage on <${id(fnOf(name).deadLetterQueue!.queue)}.Arn>`] : []),
   ];
   const publish = () => [`events:PutEvents on <${id(synth.stack.events.bus)}.Arn>`];
   const send = () => {

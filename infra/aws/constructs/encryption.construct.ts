@@ -56,12 +56,13 @@ export class Encryption extends Construct {
       }),
     );
 
-    // Services that write into encrypted queues and topics on this account's behalf: EventBridge
-    // (rule dead-letter queues), CloudWatch (alarms to SNS) and SNS (subscription dead-letter queues).
+    // Services that write into encrypted queues and topics on this account's behalf: CloudWatch
+    // (alarms to SNS) and SNS (subscription dead-letter queues). Not EventBridge: the functions'
+    // dead-letter queues use SSE-SQS (dead-letter-queue.construct.ts says why).
     this.messagingKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'ServicesPublishingForThisAccount',
-        principals: ['events', 'cloudwatch', 'sns'].map((s) => new iam.ServicePrincipal(`${s}.amazonaws.com`)),
+        principals: ['cloudwatch', 'sns'].map((s) => new iam.ServicePrincipal(`${s}.amazonaws.com`)),
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },

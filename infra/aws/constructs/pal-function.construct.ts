@@ -18,14 +18,13 @@ import { ManagedPolicyRole } from './managed-policy-role';
 /** The runtime every function runs on; the bundles target the same Node.js (scripts/bundle-functions.ts). */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
-/** What every function shares: where it runs, how it logs, and the keys for its logs and dead letters. */
+/** What every function shares: where it runs, how it logs, and the key for its logs. */
 export interface FunctionDefaults {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   readonly securityGroup: ec2.ISecurityGroup;
   readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
-  readonly messagingKey: kms.IKey;
   /** Powertools metrics namespace (shared/config.ts default: PalReferrals). */
   readonly metricsNamespace: string;
   /** @default 'INFO' */
@@ -104,12 +103,10 @@ export class PalFunction extends Construct {
     );
 
     if (props.invocation === 'async') {
+      // SSE-SQS, not the messaging key: EventBridge, Scheduler and Lambda write here (DeadLetterQueue says why).
       this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters', {
-        key: d.messagingKey,
         description: `Events ${props.name} could not be delivered or could not process`,
       });
-      // Lambda writes a failed event to the (encrypted) queue with the function's role.
-      d.messagingKey.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
     }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
