@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { REPO_ROOT } from '../../infra/aws/config';
+import { SENDS_EMAIL } from '../../infra/aws/constructs/function-placement';
 import type { PalFunction } from '../../infra/aws/constructs/pal-function.construct';
 import type { FunctionName } from '../../scripts/bundle-functions';
 import { FUNCTION_NAMES, HANDLER } from '../../scripts/bundle-functions';
@@ -70,26 +71,33 @@ describe('the deployed functions', () => {
     expect(Object.keys(synth.stack.functions.functions).sort()).toEqual([...FUNCTION_NAMES].sort());
   });
 
-  test.each([...FUNCTION_NAMES])('%s: Node.js 22 on arm64, traced, sized, capped, in the isolated subnets', (name) => {
-    const p = propsOf(name);
-    expect(p).toMatchObject({
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      Handler: HANDLER,
-      TracingConfig: { Mode: 'Active' },
-      RuntimeManagementConfig: { UpdateRuntimeOn: 'FunctionUpdate' },
-    });
-    expect(p.MemorySize).toEqual(expect.any(Number));
-    expect(p.Timeout).toEqual(expect.any(Number));
-    // Off by default (context reservedConcurrency): a new account's quota refuses any reservation.
-    expect(p.ReservedConcurrentExecutions).toBeUndefined();
-    const vpc = p.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
-    const isolated = synth.stack.network.vpc.isolatedSubnets.map((s) => `<${synth.idOf(s)}>`);
-    expect(vpc.SubnetIds.map(flat).sort()).toEqual(isolated.sort());
-    expect(vpc.SecurityGroupIds.map(flat)).toEqual([
-      `<${synth.idOf(synth.stack.network.functionsSecurityGroup)}.GroupId>`,
-    ]);
-  });
+  test.each([...FUNCTION_NAMES])(
+    '%s: Node.js 22 on arm64, traced, sized; in the isolated subnets unless it sends email',
+    (name) => {
+      const p = propsOf(name);
+      expect(p).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: HANDLER,
+        TracingConfig: { Mode: 'Active' },
+        RuntimeManagementConfig: { UpdateRuntimeOn: 'FunctionUpdate' },
+      });
+      expect(p.MemorySize).toEqual(expect.any(Number));
+      expect(p.Timeout).toEqual(expect.any(Number));
+      // Off by default (context reservedConcurrency): a new account's quota refuses any reservation.
+      expect(p.ReservedConcurrentExecutions).toBeUndefined();
+      if (SENDS_EMAIL.has(name)) {
+        expect(p.VpcConfig).toBeUndefined();
+        return;
+      }
+      const vpc = p.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
+      const isolated = synth.stack.network.vpc.isolatedSubnets.map((s) => `<${synth.idOf(s)}>`);
+      expect(vpc.SubnetIds.map(flat).sort()).toEqual(isolated.sort());
+      expect(vpc.SecurityGroupIds.map(flat)).toEqual([
+        `<${synth.idOf(synth.stack.network.functionsSecurityGroup)}.GroupId>`,
+      ]);
+    },
+  );
 
   test('with reservedConcurrency on, a flood of one function cannot starve the others, and the account keeps room', async () => {
     const reserving = await synthPal({ reservedConcurrency: 'true' });
@@ -207,17 +215,19 @@ describe("each function's role allows only its own resources", () => {
   ];
   const common = (name: FunctionName) => [
     ...pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [`<${id(fnOf(name).logGroup)}.Arn>`]),
-    ...pairs(
-      [
-        'ec2:AssignPrivateIpAddresses',
-        'ec2:CreateNetworkInterface',
-        'ec2:DeleteNetworkInterface',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeSubnets',
-        'ec2:UnassignPrivateIpAddresses',
-      ],
-      ['*'],
-    ),
+    ...(SENDS_EMAIL.has(name)
+      ? []
+      : pairs(
+          [
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:CreateNetworkInterface',
+            'ec2:DeleteNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          ['*'],
+        )),
     ...pairs(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], ['*']),
     ...(fnOf(name).deadLetterQueue ? [`sqs:SendMessage on <${id(fnOf(name).deadLetterQueue!.queue)}.Arn>`] : []),
   ];

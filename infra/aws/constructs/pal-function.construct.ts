@@ -13,6 +13,7 @@ import { KEPT } from './retention';
 import type { FunctionBundle, FunctionName } from '../../../scripts/bundle-functions';
 import { HANDLER } from '../../../scripts/bundle-functions';
 import { DeadLetterQueue } from './dead-letter-queue.construct';
+import { SENDS_EMAIL } from './function-placement';
 import { ManagedPolicyRole } from './managed-policy-role';
 
 /** The runtime every function runs on; the bundles target the same Node.js (scripts/bundle-functions.ts). */
@@ -86,21 +87,25 @@ export class PalFunction extends Construct {
       description: `Execution role of the ${props.name} function`,
     });
     this.logGroup.grantWrite(this.role);
+    // Functions that send email run outside the VPC (function-placement.ts says why).
+    const inVpc = !SENDS_EMAIL.has(props.name);
     // Lambda creates the function's network interfaces with its role; EC2 takes no resource ARNs here.
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'VpcNetworkInterfaces',
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }),
-    );
+    if (inVpc) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'VpcNetworkInterfaces',
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
 
     if (props.invocation === 'async') {
       // SSE-SQS, not the messaging key: EventBridge, Scheduler and Lambda write here (DeadLetterQueue says why).
@@ -123,9 +128,7 @@ export class PalFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      vpc: d.vpc,
-      vpcSubnets: d.subnets,
-      securityGroups: [d.securityGroup],
+      ...(inVpc && { vpc: d.vpc, vpcSubnets: d.subnets, securityGroups: [d.securityGroup] }),
       ...(this.deadLetterQueue && { deadLetterQueue: this.deadLetterQueue.queue }),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.name,
@@ -145,6 +148,15 @@ export class PalFunction extends Construct {
       'requires Node 22 from 2027). nodejs24.x is newer; move to it once the suites run on Node 24.';
     Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: runtimeReason });
     Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: runtimeReason });
+    if (!inVpc) {
+      Validations.of(this.function).acknowledge({
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason:
+          "It sends email through SES's v1 API, which the isolated VPC reaches only through an interface endpoint " +
+          'not shown to serve that API in every Availability Zone (function-placement.ts); its role reaches only ' +
+          "this stack's resources.",
+      });
+    }
     if (!d.reserveConcurrency) {
       Validations.of(this.function).acknowledge({
         id: 'HIPAA.Security-LambdaConcurrency',
