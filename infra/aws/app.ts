@@ -21,8 +21,9 @@ async function main(): Promise<void> {
     config,
     bundles,
     description: `MNsure PAL referrals back end (${config.environment})`,
-    // Account and region come from the deploying credentials; without them the template is environment-agnostic.
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    // No `env`: the template is environment-agnostic, and the account and region are the deploying
+    // credentials'. CDK_DEFAULT_REGION is no signal: the CLI sets it to us-east-1 when nothing is
+    // configured, which pinned every ARN, endpoint and asset bucket to that region.
   });
   applyNagChecks(app);
   app.synth();

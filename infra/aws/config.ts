@@ -47,6 +47,14 @@ const DeployConfigSchema = z
     reportLinksCertificateArn: z.string().startsWith('arn:').optional(),
     /** The CRM's IAM principal when it lives in another account: the intake API's resource policy lets it in. */
     crmPrincipalArn: z.string().startsWith('arn:').optional(),
+    /**
+     * Reserve each function's concurrency (79 in all). Off by default: Lambda keeps 100 of the
+     * account's quota unreserved, so a new account (quota 10) refuses any reservation and the deploy
+     * fails. Turn on once the quota is at least 179 (`npm run preflight` checks).
+     */
+    reservedConcurrency: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+      .default(false),
     /** The CRM's egress CIDRs; when given, the intake firewall blocks every other source. */
     crmSourceCidrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR')).optional(),
   })

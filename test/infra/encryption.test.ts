@@ -22,7 +22,10 @@ describe('Encryption', () => {
     const keys = resourcesOfType(synth, 'AWS::KMS::Key');
     expect(keys).toHaveLength(3);
     for (const [id] of keys) {
-      expect(synth.resources[id]).toMatchObject({ Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+      expect(synth.resources[id]).toMatchObject({
+        Properties: { EnableKeyRotation: true },
+        DeletionPolicy: 'RetainExceptOnCreate',
+      });
     }
     const aliases = resourcesOfType(synth, 'AWS::KMS::Alias')
       .map(([, p]) => p.AliasName)
@@ -40,11 +43,7 @@ describe('Encryption', () => {
 
   test('only the services that write queues and topics for this account may use the messaging key', () => {
     const services = policyOf('messagingKey').find((s) => s.Sid === 'ServicesPublishingForThisAccount')!;
-    expect(services.Principal.Service).toEqual([
-      'cloudwatch.amazonaws.com',
-      'events.amazonaws.com',
-      'sns.amazonaws.com',
-    ]);
+    expect(services.Principal.Service).toEqual(['cloudwatch.amazonaws.com', 'sns.amazonaws.com']);
     expect(services.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(services.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
   });

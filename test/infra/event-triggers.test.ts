@@ -105,7 +105,7 @@ describe('EventTriggers: EventBridge rules', () => {
     expect(flat((target!.DeadLetterConfig as { Arn: unknown }).Arn)).toBe(dlqArn(name));
   });
 
-  test('EventBridge may write to those queues for its rule only, and use their key', () => {
+  test('EventBridge may write to those queues for its rule only (SSE-SQS: no key to use)', () => {
     for (const [name, rule] of [
       ['route-referral', synth.stack.triggers.routeReferralRule],
       ['report-ingest', synth.stack.triggers.reportIngestRule],
@@ -119,13 +119,6 @@ describe('EventTriggers: EventBridge rules', () => {
       expect(allow).toMatchObject({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } });
       expect(JSON.stringify(allow.Condition)).toContain(synth.idOf(rule));
     }
-    const key = synth.resources[synth.idOf(synth.stack.encryption.messagingKey)]!.Properties!.KeyPolicy as {
-      Statement: { Principal: { Service?: string[] }; Action: string[] }[];
-    };
-    expect(key.Statement.find((s) => s.Principal.Service?.includes('events.amazonaws.com'))!.Action).toEqual([
-      'kms:Decrypt',
-      'kms:GenerateDataKey',
-    ]);
   });
 });
 
@@ -168,12 +161,7 @@ describe('EventTriggers: Scheduler schedules (America/Chicago)', () => {
   ] as const)("%s: Scheduler's role invokes %s only and writes its dead letters", (key, fn) => {
     const roleId = flat(schedule(key).Target.RoleArn).replace(/^<(.+)\.Arn>$/, '$1');
     expect(grantsOfRole(synth, roleId)).toEqual(
-      [
-        `kms:Decrypt on <${synth.idOf(synth.stack.encryption.messagingKey)}.Arn>`,
-        `kms:GenerateDataKey on <${synth.idOf(synth.stack.encryption.messagingKey)}.Arn>`,
-        `lambda:InvokeFunction on ${fnArn(fn)}`,
-        `sqs:SendMessage on ${dlqArn(fn)}`,
-      ].sort(),
+      [`lambda:InvokeFunction on ${fnArn(fn)}`, `sqs:SendMessage on ${dlqArn(fn)}`].sort(),
     );
     const trust = synth.resources[roleId]!.Properties!.AssumeRolePolicyDocument as {
       Statement: Record<string, unknown>[];
@@ -187,7 +175,7 @@ describe('EventTriggers: Scheduler schedules (America/Chicago)', () => {
 });
 
 describe('dead-letter queues', () => {
-  test('every asynchronous function has one, encrypted with the messaging key, TLS only, kept 14 days', () => {
+  test('every asynchronous function has one, encrypted by SQS (SSE-SQS), TLS only, kept 14 days', () => {
     const queues = Object.values(synth.stack.functions.functions).flatMap((f) => (f.deadLetterQueue ? [f] : []));
     expect(queues.map((f) => f.name).sort()).toEqual(
       [
@@ -203,7 +191,7 @@ describe('dead-letter queues', () => {
     );
     for (const f of queues) {
       const queue = synth.resources[synth.idOf(f.deadLetterQueue!.queue)]!.Properties!;
-      expect(flat(queue.KmsMasterKeyId)).toBe(`<${synth.idOf(synth.stack.encryption.messagingKey)}.Arn>`);
+      expect({ sse: queue.SqsManagedSseEnabled, key: queue.KmsMasterKeyId }).toEqual({ sse: true, key: undefined });
       expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
       const [[, policy]] = resourcesOfType(synth, 'AWS::SQS::QueuePolicy').filter(([, p]) =>
         (p.Queues as unknown[]).map(flat).includes(`<${synth.idOf(f.deadLetterQueue!.queue)}>`),

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { REPO_ROOT } from '../../infra/aws/config';
+import { SENDS_EMAIL } from '../../infra/aws/constructs/function-placement';
 import type { PalFunction } from '../../infra/aws/constructs/pal-function.construct';
 import type { FunctionName } from '../../scripts/bundle-functions';
 import { FUNCTION_NAMES, HANDLER } from '../../scripts/bundle-functions';
@@ -70,33 +71,44 @@ describe('the deployed functions', () => {
     expect(Object.keys(synth.stack.functions.functions).sort()).toEqual([...FUNCTION_NAMES].sort());
   });
 
-  test.each([...FUNCTION_NAMES])('%s: Node.js 22 on arm64, traced, sized, capped, in the isolated subnets', (name) => {
-    const p = propsOf(name);
-    expect(p).toMatchObject({
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      Handler: HANDLER,
-      TracingConfig: { Mode: 'Active' },
-      RuntimeManagementConfig: { UpdateRuntimeOn: 'FunctionUpdate' },
-    });
-    expect(p.MemorySize).toEqual(expect.any(Number));
-    expect(p.Timeout).toEqual(expect.any(Number));
-    expect(p.ReservedConcurrentExecutions).toBeGreaterThan(0);
-    const vpc = p.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
-    const isolated = synth.stack.network.vpc.isolatedSubnets.map((s) => `<${synth.idOf(s)}>`);
-    expect(vpc.SubnetIds.map(flat).sort()).toEqual(isolated.sort());
-    expect(vpc.SecurityGroupIds.map(flat)).toEqual([
-      `<${synth.idOf(synth.stack.network.functionsSecurityGroup)}.GroupId>`,
-    ]);
-  });
+  test.each([...FUNCTION_NAMES])(
+    '%s: Node.js 22 on arm64, traced, sized; in the isolated subnets unless it sends email',
+    (name) => {
+      const p = propsOf(name);
+      expect(p).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: HANDLER,
+        TracingConfig: { Mode: 'Active' },
+        RuntimeManagementConfig: { UpdateRuntimeOn: 'FunctionUpdate' },
+      });
+      expect(p.MemorySize).toEqual(expect.any(Number));
+      expect(p.Timeout).toEqual(expect.any(Number));
+      // Off by default (context reservedConcurrency): a new account's quota refuses any reservation.
+      expect(p.ReservedConcurrentExecutions).toBeUndefined();
+      if (SENDS_EMAIL.has(name)) {
+        expect(p.VpcConfig).toBeUndefined();
+        return;
+      }
+      const vpc = p.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
+      const isolated = synth.stack.network.vpc.isolatedSubnets.map((s) => `<${synth.idOf(s)}>`);
+      expect(vpc.SubnetIds.map(flat).sort()).toEqual(isolated.sort());
+      expect(vpc.SecurityGroupIds.map(flat)).toEqual([
+        `<${synth.idOf(synth.stack.network.functionsSecurityGroup)}.GroupId>`,
+      ]);
+    },
+  );
 
-  test('a flood of one function cannot starve the others: reserved concurrency leaves the account room', () => {
-    const reserved = FUNCTION_NAMES.map((n) => propsOf(n).ReservedConcurrentExecutions as number);
-    // Lambda keeps 100 unreserved; the default account limit is 1000.
-    expect(reserved.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100);
-    // One run at a time for the sweeper and the daily jobs: two would race for the same work.
+  test('with reservedConcurrency on, a flood of one function cannot starve the others, and the account keeps room', async () => {
+    const reserving = await synthPal({ reservedConcurrency: 'true' });
+    const reservedOf = (name: FunctionName) =>
+      reserving.resources[reserving.idOf(reserving.stack.functions.functions[name].function)]!.Properties!
+        .ReservedConcurrentExecutions as number;
+    const reserved = FUNCTION_NAMES.map(reservedOf);
+    // Lambda keeps 100 unreserved: this total plus 100 is the quota preflight asks for.
+    expect(reserved.reduce((a, b) => a + b, 0)).toBe(79);
     for (const name of ['republish-referrals', 'report-send', 'report-due', 'contact-confirmations'] as const) {
-      expect(propsOf(name).ReservedConcurrentExecutions).toBe(1);
+      expect(reservedOf(name)).toBe(1);
     }
   });
 
@@ -108,7 +120,7 @@ describe('the deployed functions', () => {
       const logGroup = synth.resources[logGroupId]!;
       expect(flat(logGroup.Properties!.KmsKeyId)).toBe(`<${synth.idOf(synth.stack.encryption.logsKey)}.Arn>`);
       expect(logGroup.Properties!.RetentionInDays).toBe(context.logRetentionDays);
-      expect(logGroup.DeletionPolicy).toBe('Retain');
+      expect(logGroup.DeletionPolicy).toBe('RetainExceptOnCreate');
     },
   );
 
@@ -210,24 +222,21 @@ describe("each function's role allows only its own resources", () => {
   ];
   const common = (name: FunctionName) => [
     ...pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [`<${id(fnOf(name).logGroup)}.Arn>`]),
-    ...pairs(
-      [
-        'ec2:AssignPrivateIpAddresses',
-        'ec2:CreateNetworkInterface',
-        'ec2:DeleteNetworkInterface',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeSubnets',
-        'ec2:UnassignPrivateIpAddresses',
-      ],
-      ['*'],
-    ),
+    ...(SENDS_EMAIL.has(name)
+      ? []
+      : pairs(
+          [
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:CreateNetworkInterface',
+            'ec2:DeleteNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          ['*'],
+        )),
     ...pairs(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], ['*']),
-    ...(fnOf(name).deadLetterQueue
-      ? [
-          `sqs:SendMessage on <${id(fnOf(name).deadLetterQueue!.queue)}.Arn>`,
-          ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${id(synth.stack.encryption.messagingKey)}.Arn>`]),
-        ]
-      : []),
+    ...(fnOf(name).deadLetterQueue ? [`sqs:SendMessage on <${id(fnOf(name).deadLetterQueue!.queue)}.Arn>`] : []),
   ];
   const publish = () => [`events:PutEvents on <${id(synth.stack.events.bus)}.Arn>`];
   const send = () => {

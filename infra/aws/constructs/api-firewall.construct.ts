@@ -1,5 +1,6 @@
-import { ArnFormat, RemovalPolicy, Stack, aws_kms as kms, aws_logs as logs, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
+import { ArnFormat, Stack, aws_kms as kms, aws_logs as logs, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT } from './retention';
 
 export interface ApiFirewallProps {
   /** Web ACL name (also its metric name). */
@@ -142,7 +143,7 @@ export class ApiFirewall extends Construct {
       logGroupName: `aws-waf-logs-${props.name}`,
       encryptionKey: props.logsKey,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEPT,
     });
     new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,

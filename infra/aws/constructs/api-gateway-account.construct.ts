@@ -1,5 +1,6 @@
-import { RemovalPolicy, Validations, aws_apigateway as apigw, aws_iam as iam } from 'aws-cdk-lib';
+import { Validations, aws_apigateway as apigw, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT } from './retention';
 
 /**
  * The region-wide API Gateway setting that lets stages write execution logs: the CloudWatch role.
@@ -19,9 +20,9 @@ export class ApiGatewayAccount extends Construct {
         iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
       ],
     });
-    this.role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.role.applyRemovalPolicy(KEPT);
     this.account = new apigw.CfnAccount(this, 'Account', { cloudWatchRoleArn: this.role.roleArn });
-    this.account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.account.applyRemovalPolicy(KEPT);
 
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

@@ -1,6 +1,6 @@
-import { RemovalPolicy, Validations, aws_kms as kms, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { Validations, aws_kms as kms, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { kebab } from './names';
+import { KEPT } from './retention';
 import type { PalFunction } from './pal-function.construct';
 
 export interface AppSecretsProps {
@@ -32,11 +32,12 @@ export class AppSecrets extends Construct {
     super(scope, id);
     const secret = (name: string, description: string) => {
       const s = new secretsmanager.Secret(this, name, {
-        secretName: `pal/${props.environment}/${kebab(name).slice(1)}`,
+        // No physical name: Secrets Manager keeps a deleted secret's name for its recovery window, so
+        // a named secret would fail the retry of a failed first create. Functions get the ARN.
         description,
         encryptionKey: props.key,
         generateSecretString: { passwordLength: props.length ?? 64, excludePunctuation: true },
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: KEPT,
       });
       const reason =
         'Not rotated automatically: the functions read one version, so rotating would break repeat detection ' +

@@ -1,6 +1,5 @@
 import {
   Duration,
-  RemovalPolicy,
   Validations,
   aws_backup as backup,
   aws_dynamodb as dynamodb,
@@ -8,6 +7,7 @@ import {
   aws_kms as kms,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT } from './retention';
 
 export interface DataBackupProps {
   readonly environment: string;
@@ -33,7 +33,7 @@ export class DataBackup extends Construct {
       backupVaultName: `pal-${props.environment}`,
       encryptionKey: props.key,
       blockRecoveryPointDeletion: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEPT,
     });
     this.plan = new backup.BackupPlan(this, 'Plan', {
       backupPlanName: `pal-${props.environment}-tables`,

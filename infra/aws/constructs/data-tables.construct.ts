@@ -1,5 +1,6 @@
-import { RemovalPolicy, aws_dynamodb as dynamodb, aws_iam as iam, aws_kms as kms, Aws } from 'aws-cdk-lib';
+import { aws_dynamodb as dynamodb, aws_iam as iam, aws_kms as kms, Aws } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT_EVEN_IF_CREATE_FAILS } from './retention';
 import { pascal } from './names';
 import type { TableRole } from '../../../shared/adapters/dynamo-tables';
 import { TABLE_DEFINITIONS, TTL_ATTRIBUTE } from '../../../shared/adapters/dynamo-tables';
@@ -108,7 +109,7 @@ export class DataTables extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 35 },
       deletionProtection: true,
       // Consumer PII: never deleted with the stack.
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEPT_EVEN_IF_CREATE_FAILS,
       ...(TTL_TABLES.includes(role) && { timeToLiveAttribute: TTL_ATTRIBUTE }),
     });
     for (const index of definition.GlobalSecondaryIndexes ?? []) {

@@ -2,8 +2,16 @@ import { Duration, Validations, aws_kms as kms, aws_sqs as sqs } from 'aws-cdk-l
 import { Construct } from 'constructs';
 
 export interface DeadLetterQueueProps {
-  /** Encrypts the messages (they are event envelopes: ids and program facts, no consumer PII). */
-  readonly key: kms.IKey;
+  /**
+   * Encrypts the messages with this key; without one, SQS's own keys (SSE-SQS). The functions'
+   * queues take none: what EventBridge, Scheduler and Lambda put there are event envelopes (ids and
+   * program facts, no consumer PII), and SSE-SQS needs no key policy for those services. Whether
+   * EventBridge's KMS requests through SQS carry aws:SourceAccount (the messaging key's condition)
+   * is documented nowhere, so a customer managed key could silently refuse every dead letter.
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html,
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html
+   */
+  readonly key?: kms.IKey;
   /** What ends up here, for the console and the alarm. */
   readonly description: string;
   /** How long a dead letter waits for someone to look at it. @default 14 days (SQS's maximum) */
@@ -23,9 +31,9 @@ export class DeadLetterQueue extends Construct {
     super(scope, id);
     this.description = props.description;
     this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.key,
-      dataKeyReuse: Duration.hours(1),
+      ...(props.key
+        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.key, dataKeyReuse: Duration.hours(1) }
+        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
       retentionPeriod: props.retention ?? Duration.days(14),
     });

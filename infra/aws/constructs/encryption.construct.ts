@@ -1,5 +1,6 @@
-import { Aws, RemovalPolicy, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
+import { Aws, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT } from './retention';
 
 export interface EncryptionProps {
   /** Environment name, used in the key aliases. */
@@ -26,7 +27,7 @@ export class Encryption extends Construct {
         alias: `alias/pal-${props.environment}-${name.toLowerCase()}`,
         description,
         enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: KEPT,
       });
 
     this.dataKey = key('Data', 'PAL referrals: consumer data at rest (tables, report files, secrets, backups)');
@@ -55,12 +56,13 @@ export class Encryption extends Construct {
       }),
     );
 
-    // Services that write into encrypted queues and topics on this account's behalf: EventBridge
-    // (rule dead-letter queues), CloudWatch (alarms to SNS) and SNS (subscription dead-letter queues).
+    // Services that write into encrypted queues and topics on this account's behalf: CloudWatch
+    // (alarms to SNS) and SNS (subscription dead-letter queues). Not EventBridge: the functions'
+    // dead-letter queues use SSE-SQS (dead-letter-queue.construct.ts says why).
     this.messagingKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'ServicesPublishingForThisAccount',
-        principals: ['events', 'cloudwatch', 'sns'].map((s) => new iam.ServicePrincipal(`${s}.amazonaws.com`)),
+        principals: ['cloudwatch', 'sns'].map((s) => new iam.ServicePrincipal(`${s}.amazonaws.com`)),
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },

@@ -17,6 +17,7 @@ import { SES_FEEDBACK_DETAIL_TYPES, SES_SOURCE } from '../../../shared/domain/ma
 import { ManagedPolicyRole } from './managed-policy-role';
 import { kebab, pascal } from './names';
 import type { PalFunction } from './pal-function.construct';
+import { KEPT } from './retention';
 
 /** The program's time zone: daily jobs keep their Minnesota wall-clock time across daylight saving. */
 export const PROGRAM_TIME_ZONE = TimeZone.AMERICA_CHICAGO;
@@ -123,7 +124,10 @@ export class EventTriggers extends Construct {
     });
     this.sesFeedbackRule.addTarget(lambdaTarget(props.sesFeedback));
 
-    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Group', { scheduleGroupName: `pal-${props.environment}` });
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Group', {
+      scheduleGroupName: `pal-${props.environment}`,
+      removalPolicy: KEPT,
+    });
     const schedule = (
       name: keyof typeof SCHEDULES,
       description: string,

@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy, Validations, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Duration, Validations, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT_EVEN_IF_CREATE_FAILS } from './retention';
 
 export interface LogArchiveProps {
   /** Days S3 server access logs and VPC flow logs are kept. */
@@ -27,7 +28,7 @@ export class LogArchive extends Construct {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEPT_EVEN_IF_CREATE_FAILS,
       lifecycleRules: [
         {
           id: 'expire-logs',

@@ -67,10 +67,10 @@ export class Network extends Construct {
       endpoint.addToPolicy(ownAccountOnly);
     }
 
-    // Interface endpoints for the other APIs the functions call.
+    // Interface endpoints for the other APIs the functions in the VPC call. No SES endpoint: the
+    // functions that send email run outside the VPC (function-placement.ts says why).
     for (const [name, service] of [
       ['EventBridge', ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE],
-      ['Ses', ec2.InterfaceVpcEndpointAwsService.EMAIL],
       ['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
       ['XRay', ec2.InterfaceVpcEndpointAwsService.XRAY],
     ] as const) {

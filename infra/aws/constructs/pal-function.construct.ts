@@ -1,6 +1,5 @@
 import {
   Duration,
-  RemovalPolicy,
   Validations,
   aws_ec2 as ec2,
   aws_iam as iam,
@@ -10,9 +9,11 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT } from './retention';
 import type { FunctionBundle, FunctionName } from '../../../scripts/bundle-functions';
 import { HANDLER } from '../../../scripts/bundle-functions';
 import { DeadLetterQueue } from './dead-letter-queue.construct';
+import { SENDS_EMAIL } from './function-placement';
 import { ManagedPolicyRole } from './managed-policy-role';
 
 /** The runtime every function runs on; the bundles target the same Node.js (scripts/bundle-functions.ts). */
@@ -38,18 +39,19 @@ export const WILDCARD_RESOURCE_GRANTS: Readonly<Record<string, string>> = {
   'xray:PutTelemetryRecords': XRAY_REASON,
 };
 
-/** What every function shares: where it runs, how it logs, and the keys for its logs and dead letters. */
+/** What every function shares: where it runs, how it logs, and the key for its logs. */
 export interface FunctionDefaults {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   readonly securityGroup: ec2.ISecurityGroup;
   readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
-  readonly messagingKey: kms.IKey;
   /** Powertools metrics namespace (shared/config.ts default: PalReferrals). */
   readonly metricsNamespace: string;
   /** @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Apply each function's reserved concurrency (context `reservedConcurrency`). */
+  readonly reserveConcurrency: boolean;
 }
 
 export interface PalFunctionProps {
@@ -62,7 +64,10 @@ export interface PalFunctionProps {
   /** @default 512 */
   readonly memorySize?: number;
   readonly timeout: Duration;
-  /** Concurrency reserved for, and capping, this function: a flood here must not starve the others. */
+  /**
+   * Concurrency reserved for, and capping, this function when the deployment reserves concurrency:
+   * a flood here must not starve the others.
+   */
   readonly reservedConcurrency: number;
   /**
    * 'async' for functions EventBridge or Scheduler invoke: they get a dead-letter queue, shared
@@ -95,28 +100,30 @@ export class PalFunction extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: d.logsKey,
       retention: d.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEPT,
     });
     this.role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of the ${props.name} function`,
     });
     this.logGroup.grantWrite(this.role);
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'VpcNetworkInterfaces',
-        actions: Object.keys(WILDCARD_RESOURCE_GRANTS).filter((action) => action.startsWith('ec2:')),
-        resources: ['*'],
-      }),
-    );
+    // Functions that send email run outside the VPC (function-placement.ts says why).
+    const inVpc = !SENDS_EMAIL.has(props.name);
+    if (inVpc) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'VpcNetworkInterfaces',
+          actions: Object.keys(WILDCARD_RESOURCE_GRANTS).filter((action) => action.startsWith('ec2:')),
+          resources: ['*'],
+        }),
+      );
+    }
 
     if (props.invocation === 'async') {
+      // SSE-SQS, not the messaging key: EventBridge, Scheduler and Lambda write here (DeadLetterQueue says why).
       this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters', {
-        key: d.messagingKey,
         description: `Events ${props.name} could not be delivered or could not process`,
       });
-      // Lambda writes a failed event to the (encrypted) queue with the function's role.
-      d.messagingKey.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
     }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -129,13 +136,11 @@ export class PalFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
-      reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(d.reserveConcurrency && { reservedConcurrentExecutions: props.reservedConcurrency }),
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      vpc: d.vpc,
-      vpcSubnets: d.subnets,
-      securityGroups: [d.securityGroup],
+      ...(inVpc && { vpc: d.vpc, vpcSubnets: d.subnets, securityGroups: [d.securityGroup] }),
       ...(this.deadLetterQueue && { deadLetterQueue: this.deadLetterQueue.queue }),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.name,
@@ -155,6 +160,24 @@ export class PalFunction extends Construct {
       '(pinned in package-lock.json). nodejs24.x is newer; move to it once the suites run on Node 24.';
     Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: runtimeReason });
     Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: runtimeReason });
+    if (!inVpc) {
+      Validations.of(this.function).acknowledge({
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason:
+          "It sends email through SES's v1 API, which the isolated VPC reaches only through an interface endpoint " +
+          'not shown to serve that API in every Availability Zone (function-placement.ts); its role reaches only ' +
+          "this stack's resources.",
+      });
+    }
+    if (!d.reserveConcurrency) {
+      Validations.of(this.function).acknowledge({
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason:
+          'Reserved concurrency is off for this deployment (context reservedConcurrency): Lambda keeps 100 of the ' +
+          "account's quota unreserved, so an account below 179 refuses the reservations. Scheduler and EventBridge " +
+          'never run two sweeps or daily jobs at once, and their work is idempotent; the APIs keep their WAF rate limits.',
+      });
+    }
     if (props.invocation === 'sync') {
       const reason =
         'Invoked synchronously by API Gateway only: the caller receives every error, so a dead-letter queue ' +

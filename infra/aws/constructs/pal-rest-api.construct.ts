@@ -1,12 +1,6 @@
-import {
-  RemovalPolicy,
-  Validations,
-  aws_apigateway as apigw,
-  aws_iam as iam,
-  aws_kms as kms,
-  aws_logs as logs,
-} from 'aws-cdk-lib';
+import { Validations, aws_apigateway as apigw, aws_iam as iam, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT } from './retention';
 import type { ApiFirewallProps } from './api-firewall.construct';
 import { ApiFirewall } from './api-firewall.construct';
 import type { ApiGatewayAccount } from './api-gateway-account.construct';
@@ -78,7 +72,7 @@ export class PalRestApi extends Construct {
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       encryptionKey: props.logsKey,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEPT,
     });
 
     this.api = new apigw.RestApi(this, 'Api', {
@@ -113,7 +107,7 @@ export class PalRestApi extends Construct {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${props.stageName}`,
       encryptionKey: props.logsKey,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEPT,
     });
     this.api.deploymentStage.node.addDependency(this.executionLogs, props.apiGatewayAccount.account);
 

@@ -1,5 +1,6 @@
-import { Aws, Duration, RemovalPolicy, Validations, aws_iam as iam, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Aws, Duration, Validations, aws_iam as iam, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { KEPT, stackInstanceSuffix } from './retention';
 import { nagResource } from './nag-finding';
 
 /**
@@ -42,7 +43,9 @@ export class ReportsBucket extends Construct {
   constructor(scope: Construct, id: string, props: ReportsBucketProps) {
     super(scope, id);
     this.key = props.key;
-    this.name = `pal-${props.environment}-reports-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+    // Unique without the account (63 characters at most): a new name for each stack created, so the
+    // retry of a failed first create never meets the bucket an earlier attempt left.
+    this.name = `pal-${props.environment}-reports-${Aws.REGION}-${stackInstanceSuffix()}`;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       // Named, so the data key's policy can name it for SES without a dependency cycle.
       bucketName: this.name,
@@ -57,7 +60,7 @@ export class ReportsBucket extends Construct {
       serverAccessLogsBucket: props.accessLogsBucket,
       serverAccessLogsPrefix: props.accessLogsPrefix,
       // Consumer PII: never deleted with the stack; the lifecycle below is what removes it.
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEPT,
       lifecycleRules: [
         {
           id: 'expire-report-files',

@@ -20,6 +20,7 @@ const PSEUDO: Record<string, string> = {
   'AWS::Partition': PARTITION,
   'AWS::URLSuffix': 'amazonaws.com',
   'AWS::StackName': 'PalReferrals-test',
+  'AWS::StackId': `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/PalReferrals-test/0a1b2c3d-4e5f-6789-abcd-ef0123456789`,
   'AWS::NoValue': '',
 };
 
