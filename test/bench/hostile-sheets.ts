@@ -11,8 +11,8 @@ import { signReportIdentity } from '../../shared/domain/report-signature';
 
 export const HOSTILE_SECRET = Buffer.alloc(32, 7);
 export const HOSTILE_IDENTITY: ReportIdentity = {
-  reportId: '2017-11-01_2017-11-15.org_hostile',
-  organizationId: 'org_hostile',
+  reportId: '2017-11-01_2017-11-15.org-hostile',
+  organizationId: 'org-hostile',
   windowId: '2017-11-01_2017-11-15',
   version: 1,
 };
@@ -83,9 +83,12 @@ export function workbookFile(options: {
   workbookExtra?: string;
   sharedStrings?: string;
   signed?: boolean;
+  /** The key the identity is signed with (HOSTILE_SECRET unless given). */
+  secret?: Buffer;
   extraParts?: readonly ZipPart[];
 }): Buffer {
-  const signature = options.signed === false ? 'unsigned' : signReportIdentity(HOSTILE_IDENTITY, HOSTILE_SECRET);
+  const signature =
+    options.signed === false ? 'unsigned' : signReportIdentity(HOSTILE_IDENTITY, options.secret ?? HOSTILE_SECRET);
   const names = [
     ['PAL_REPORT_ID', HOSTILE_IDENTITY.reportId],
     ['PAL_ORGANIZATION_ID', HOSTILE_IDENTITY.organizationId],
