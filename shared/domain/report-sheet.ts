@@ -92,11 +92,24 @@ function normalizeLabel(text: string): string {
  */
 export function reportColumnOfHeader(header: string): ReportColumnKey | undefined {
   const label = normalizeLabel(header);
-  const withoutHint = (text: string) => text.replace(/\s*\([^)]*\)$/, '');
+  const bare = withoutHint(label);
   const column = REPORT_COLUMNS.find(
-    (c) => normalizeLabel(c.header) === label || withoutHint(normalizeLabel(c.header)) === withoutHint(label),
+    (c) => normalizeLabel(c.header) === label || withoutHint(normalizeLabel(c.header)) === bare,
   );
   return column?.key;
+}
+
+/**
+ * The text without a trailing "(…)" hint and the spaces before it, as /\s*\([^)]*\)$/ would remove, in one pass:
+ * a header comes from the returned sheet, and that regex backtracks (quadratic) on a cell of " (" repeated.
+ */
+function withoutHint(text: string): string {
+  if (!text.endsWith(')')) return text;
+  const open = text.indexOf('(', text.lastIndexOf(')', text.length - 2) + 1);
+  if (open < 0 || open > text.length - 2) return text;
+  let start = open;
+  while (start > 0 && /\s/.test(text.charAt(start - 1))) start--;
+  return text.slice(0, start);
 }
 
 /** One referral as MNsure writes it. */

@@ -257,6 +257,14 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     },
   },
   {
+    name: "a header cell of ' (' repeated, under the cell cap",
+    n: 8 * 1024,
+    make: (n) =>
+      workbookFile({
+        sheetXml: `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData><row r="1">${inlineCell('A1', ' ('.repeat(n))}</row>${HEADER_ROW.replace('r="1"', 'r="2"').replace(/([A-E])1"/g, '$12"')}</sheetData></worksheet>`,
+      }),
+  },
+  {
     name: 'many columns in one row',
     n: 100_000,
     make: (n) => workbookFile({ sheetData: row2(repeated(n * 16, (i) => `<c><v>${i}</v></c>`)) }),
