@@ -51,9 +51,14 @@ export function parseCellRef(ref: string): { column: number; row: number } | und
     if (code < 0x61 || code > 0x7a) break;
     column = column * 26 + (code - 0x60);
   }
-  const digits = ref.slice(i);
-  if (column === 0 || digits === '' || digits.length > 7 || !/^[0-9]+$/.test(digits)) return undefined;
-  return { column, row: Number(digits) };
+  if (column === 0 || i === ref.length || ref.length - i > 7) return undefined;
+  let row = 0;
+  for (; i < ref.length; i++) {
+    const digit = ref.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    row = row * 10 + digit;
+  }
+  return { column, row };
 }
 
 function text(value: string): CellValue {
@@ -61,11 +66,11 @@ function text(value: string): CellValue {
 }
 
 interface OpenCell {
-  readonly ref?: { column: number; row: number };
-  readonly type?: string;
+  readonly ref: { column: number; row: number } | undefined;
+  readonly type: string | undefined;
   formula: boolean;
   /** Inside <v> or <t> (and not in a phonetic run). */
-  collecting?: 'v' | 't';
+  collecting: 'v' | 't' | undefined;
   phonetic: boolean;
   value: string[];
   runs: string[];
@@ -146,13 +151,14 @@ export class SheetCells implements XmlHandler {
             'far more than a report has; delete the extra columns and send the file again',
         );
       }
-      const type = attributes.get('t');
+      // A literal of one fixed shape: this runs for every cell of a 50,000-row sheet.
       this.cell = selfClosing
         ? undefined
         : {
-            ...(ref && { ref }),
-            ...(type !== undefined && { type }),
+            ref,
+            type: attributes.get('t'),
             formula: false,
+            collecting: undefined,
             phonetic: false,
             value: [],
             runs: [],
