@@ -110,14 +110,14 @@ export class XmlScanner {
       );
     }
     // A tag: '>' may appear inside a quoted attribute value.
-    let quote = '';
+    let quote = 0;
     for (let i = lt + 1; i < input.length; i++) {
-      const ch = input[i];
-      if (quote !== '') {
-        if (ch === quote) quote = '';
-      } else if (ch === '"' || ch === "'") {
-        quote = ch;
-      } else if (ch === '>') {
+      const code = input.charCodeAt(i);
+      if (quote !== 0) {
+        if (code === quote) quote = 0;
+      } else if (code === 0x22 || code === 0x27) {
+        quote = code;
+      } else if (code === 0x3e) {
         return i + 1;
       }
     }
@@ -142,7 +142,7 @@ export class XmlScanner {
     let i = lt + 1;
     while (i < tagEnd && !isSpace(input.charCodeAt(i))) i++;
     const name = localName(input.slice(lt + 1, i));
-    const attributes = parseAttributes(input, i, tagEnd);
+    const attributes = new LazyAttributes(input, i, tagEnd);
     if (!selfClosing) {
       this.depth++;
       if (this.depth > this.limits.maxDepth) {
@@ -178,6 +178,47 @@ function isSpace(code: number): boolean {
 function localName(name: string): string {
   const colon = name.indexOf(':');
   return colon < 0 ? name : name.slice(colon + 1);
+}
+
+/** A tag's attributes, parsed only if the handler asks: most tags' (<v>, <t>, <c> of no interest) never are. */
+class LazyAttributes implements ReadonlyMap<string, string> {
+  private parsed: Map<string, string> | undefined;
+
+  constructor(
+    private readonly input: string,
+    private readonly from: number,
+    private readonly to: number,
+  ) {}
+
+  private get map(): Map<string, string> {
+    this.parsed ??= parseAttributes(this.input, this.from, this.to);
+    return this.parsed;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+  get(key: string): string | undefined {
+    return this.map.get(key);
+  }
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+  forEach(callback: (value: string, key: string, map: ReadonlyMap<string, string>) => void): void {
+    this.map.forEach((value, key) => callback(value, key, this));
+  }
+  entries(): MapIterator<[string, string]> {
+    return this.map.entries();
+  }
+  keys(): MapIterator<string> {
+    return this.map.keys();
+  }
+  values(): MapIterator<string> {
+    return this.map.values();
+  }
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.map[Symbol.iterator]();
+  }
 }
 
 /** name="value" or name='value' pairs, in one forward pass; an attribute without a value is skipped. */
