@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { parseReportDate, REPORT_SHEET_NAME, type CellValue } from '../domain/report-sheet';
-import { XmlLimitError, XmlScanner, type XmlHandler } from './xml-scanner';
+import { XmlLimitError, XmlScanner, type TagAttributes, type XmlHandler } from './xml-scanner';
 
 /*
  * A sheet's raw XML, watched as it streams to exceljs: one forward pass (XmlScanner) that enforces the caps on what
@@ -128,7 +128,7 @@ export class SheetCells implements XmlHandler {
     return value;
   }
 
-  open(name: string, attributes: ReadonlyMap<string, string>, selfClosing: boolean): void {
+  open(name: string, attributes: TagAttributes, selfClosing: boolean): void {
     if (name === 'row') {
       this.rows++;
       if (this.rows > this.caps.maxRows) {

@@ -31,7 +31,7 @@ export class XmlLimitError extends Error {
 }
 
 export interface XmlHandler {
-  open?(name: string, attributes: ReadonlyMap<string, string>, selfClosing: boolean): void;
+  open?(name: string, attributes: TagAttributes, selfClosing: boolean): void;
   close?(name: string): void;
   /** Decoded text; `hadEntity` when the raw text held an entity or character reference. */
   text?(text: string, hadEntity: boolean): void;
@@ -44,6 +44,7 @@ export class XmlScanner {
   private pending = '';
   private depth = 0;
   private textLength = 0;
+  private readonly tag = new CurrentTag();
 
   constructor(
     private readonly handler: XmlHandler,
@@ -51,7 +52,7 @@ export class XmlScanner {
   ) {}
 
   write(chunk: string): void {
-    const input = this.pending + chunk;
+    const input = flat(this.pending === '' ? chunk : this.pending + chunk);
     this.pending = '';
     let at = 0;
     while (at < input.length) {
@@ -142,7 +143,10 @@ export class XmlScanner {
     let i = lt + 1;
     while (i < tagEnd && !isSpace(input.charCodeAt(i))) i++;
     const name = localName(input.slice(lt + 1, i));
-    const attributes = new LazyAttributes(input, i, tagEnd);
+    const attributes = this.tag;
+    attributes.input = input;
+    attributes.from = i;
+    attributes.to = tagEnd;
     if (!selfClosing) {
       this.depth++;
       if (this.depth > this.limits.maxDepth) {
@@ -165,6 +169,15 @@ function cutEntityStart(input: string, from: number): number {
   return -1;
 }
 
+/**
+ * V8 keeps `a + b` as a rope, and a slice of a rope can copy the whole of it: once per tag, that was 20 GB of
+ * garbage for a 20 MB sheet. Converting the text to a number flattens it in place, once.
+ */
+function flat(text: string): string {
+  void Number(text);
+  return text;
+}
+
 function endAfter(input: string, terminator: string, from: number): number {
   const at = input.indexOf(terminator, from);
   return at < 0 ? -1 : at + terminator.length;
@@ -180,71 +193,76 @@ function localName(name: string): string {
   return colon < 0 ? name : name.slice(colon + 1);
 }
 
-/** A tag's attributes, parsed only if the handler asks: most tags' (<v>, <t>, <c> of no interest) never are. */
-class LazyAttributes implements ReadonlyMap<string, string> {
-  private parsed: Map<string, string> | undefined;
+/** The current tag's attributes, for the handler's open() only: one object per scanner, reused for every tag. */
+export interface TagAttributes {
+  /** The value of the attribute of this local name (prefix ignored), decoded; scanned for, nothing kept. */
+  get(name: string): string | undefined;
+  /** All of them, copied. */
+  all(): Map<string, string>;
+}
 
-  constructor(
-    private readonly input: string,
-    private readonly from: number,
-    private readonly to: number,
-  ) {}
+class CurrentTag implements TagAttributes {
+  input = '';
+  from = 0;
+  to = 0;
 
-  private get map(): Map<string, string> {
-    this.parsed ??= parseAttributes(this.input, this.from, this.to);
-    return this.parsed;
+  get(wanted: string): string | undefined {
+    let found: string | undefined;
+    forEachAttribute(this.input, this.from, this.to, (nameStart, nameEnd, valueStart, valueEnd) => {
+      const colon = this.input.lastIndexOf(':', nameEnd - 1);
+      const localStart = colon >= nameStart ? colon + 1 : nameStart;
+      if (nameEnd - localStart === wanted.length && this.input.startsWith(wanted, localStart)) {
+        found = decodeXml(this.input.slice(valueStart, valueEnd));
+        return true;
+      }
+      return false;
+    });
+    return found;
   }
 
-  get size(): number {
-    return this.map.size;
-  }
-  get(key: string): string | undefined {
-    return this.map.get(key);
-  }
-  has(key: string): boolean {
-    return this.map.has(key);
-  }
-  forEach(callback: (value: string, key: string, map: ReadonlyMap<string, string>) => void): void {
-    this.map.forEach((value, key) => callback(value, key, this));
-  }
-  entries(): MapIterator<[string, string]> {
-    return this.map.entries();
-  }
-  keys(): MapIterator<string> {
-    return this.map.keys();
-  }
-  values(): MapIterator<string> {
-    return this.map.values();
-  }
-  [Symbol.iterator](): MapIterator<[string, string]> {
-    return this.map[Symbol.iterator]();
+  all(): Map<string, string> {
+    const attributes = new Map<string, string>();
+    forEachAttribute(this.input, this.from, this.to, (nameStart, nameEnd, valueStart, valueEnd) => {
+      attributes.set(
+        localName(this.input.slice(nameStart, nameEnd)),
+        decodeXml(this.input.slice(valueStart, valueEnd)),
+      );
+      return false;
+    });
+    return attributes;
   }
 }
 
-/** name="value" or name='value' pairs, in one forward pass; an attribute without a value is skipped. */
-function parseAttributes(input: string, from: number, to: number): Map<string, string> {
-  const attributes = new Map<string, string>();
+/**
+ * name="value" or name='value' pairs of a tag, in one forward pass, as positions (nothing is copied); an attribute
+ * without a value is skipped. Stops when visit returns true.
+ */
+function forEachAttribute(
+  input: string,
+  from: number,
+  to: number,
+  visit: (nameStart: number, nameEnd: number, valueStart: number, valueEnd: number) => boolean,
+): void {
   let i = from;
   while (i < to) {
     while (i < to && isSpace(input.charCodeAt(i))) i++;
     const nameStart = i;
-    while (i < to && !isSpace(input.charCodeAt(i)) && input[i] !== '=') i++;
-    const name = input.slice(nameStart, i);
+    while (i < to && !isSpace(input.charCodeAt(i)) && input.charCodeAt(i) !== 0x3d) i++;
+    const nameEnd = i;
     while (i < to && isSpace(input.charCodeAt(i))) i++;
-    if (input[i] !== '=') {
+    if (input.charCodeAt(i) !== 0x3d || i >= to) {
       if (i === nameStart) i++;
       continue;
     }
     i++;
     while (i < to && isSpace(input.charCodeAt(i))) i++;
-    const quote = input[i];
-    if (quote !== '"' && quote !== "'") continue;
-    const valueEnd = input.indexOf(quote, i + 1);
-    if (valueEnd < 0 || valueEnd > to) break;
-    if (name !== '') attributes.set(localName(name), decodeXml(input.slice(i + 1, valueEnd)));
+    const quote = input.charCodeAt(i);
+    if (quote !== 0x22 && quote !== 0x27) continue;
+    const valueEnd = input.indexOf(quote === 0x22 ? '"' : "'", i + 1);
+    if (valueEnd < 0 || valueEnd > to) return;
+    if (nameEnd > nameStart && visit(nameStart, nameEnd, i + 1, valueEnd)) return;
     i = valueEnd + 1;
   }
-  return attributes;
 }
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -306,7 +324,7 @@ export function xmlElements(xml: string, localName: string): XmlElement[] {
         return;
       }
       if (name !== localName) return;
-      const element = { attributes, text: [] };
+      const element = { attributes: attributes.all(), text: [] };
       found.push(element);
       if (!selfClosing) open = element;
     },
