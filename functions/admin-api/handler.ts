@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import ExcelJS from 'exceljs';
 import type { AdminDeps } from '../../shared/adapters/admin-deps';
 import { buildAdminDeps, reportDepsOf } from '../../shared/adapters/admin-deps';
 import { atColdStart } from '../../shared/adapters/cold-start';
@@ -13,6 +12,7 @@ import type { LanguageCode } from '../../shared/domain/languages';
 import { addDays, IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import { renderCoverageMap } from '../../shared/ops/coverage-map';
 import { renderOpsPage } from '../../shared/ops/ops-page';
+import { readFirstSheetTable, SheetTableError } from '../../shared/reports/sheet-table';
 import { performanceCsv, performancePage, performanceWorkbook } from '../../shared/ops/performance-export';
 import {
   coverageToday,
@@ -342,19 +342,17 @@ async function tableOf(event: APIGatewayProxyEvent): Promise<string[][]> {
   return parseCsv(raw.toString('utf8'));
 }
 
-/** The first sheet of a small .xlsx (a directory import), as rows of text. */
+/**
+ * The first sheet of a small .xlsx (a directory import), as rows of text: inspected on the bytes, then read by the
+ * same capped, linear reader as a returned report, since the spreadsheet may come from anyone.
+ */
 export async function readSheetTable(data: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new BadBody('xlsx', 'the workbook has no sheet');
-  const rows: string[][] = [];
-  sheet.eachRow({ includeEmpty: false }, (row) => {
-    const cells: string[] = [];
-    for (let c = 1; c <= row.cellCount; c++) cells.push(row.getCell(c).text ?? '');
-    rows.push(cells);
-  });
-  return rows;
+  try {
+    return await readFirstSheetTable(data);
+  } catch (error) {
+    if (error instanceof SheetTableError) throw new BadBody(error.rule, `the .xlsx file: ${error.message}`);
+    throw error;
+  }
 }
 
 function json(statusCode: number, body: unknown): APIGatewayProxyResult {

@@ -92,11 +92,24 @@ function normalizeLabel(text: string): string {
  */
 export function reportColumnOfHeader(header: string): ReportColumnKey | undefined {
   const label = normalizeLabel(header);
-  const withoutHint = (text: string) => text.replace(/\s*\([^)]*\)$/, '');
+  const bare = withoutHint(label);
   const column = REPORT_COLUMNS.find(
-    (c) => normalizeLabel(c.header) === label || withoutHint(normalizeLabel(c.header)) === withoutHint(label),
+    (c) => normalizeLabel(c.header) === label || withoutHint(normalizeLabel(c.header)) === bare,
   );
   return column?.key;
+}
+
+/**
+ * The text without a trailing "(…)" hint and the spaces before it, as /\s*\([^)]*\)$/ would remove, in one pass:
+ * a header comes from the returned sheet, and that regex backtracks (quadratic) on a cell of " (" repeated.
+ */
+function withoutHint(text: string): string {
+  if (!text.endsWith(')')) return text;
+  const open = text.indexOf('(', text.lastIndexOf(')', text.length - 2) + 1);
+  if (open < 0 || open > text.length - 2) return text;
+  let start = open;
+  while (start > 0 && /\s/.test(text.charAt(start - 1))) start--;
+  return text.slice(0, start);
 }
 
 /** One referral as MNsure writes it. */
@@ -291,15 +304,25 @@ export function isBlankRow(row: ReturnedRow): boolean {
   return isEmpty(row.contactMade) && isEmpty(row.contactDate) && isEmpty(row.resolution) && isEmpty(row.comments);
 }
 
-/** Leading characters that make a spreadsheet treat a CSV field as a formula (OWASP CSV injection, ASVS V1.2.10). */
-const FORMULA_TRIGGER = /^[=+\-@\t\r\0]/;
+/**
+ * Characters that make a spreadsheet treat a CSV field as a formula (OWASP CSV injection, ASVS V1.2.10): first, or
+ * after leading spaces (which spreadsheet programs skip), in ASCII or full-width form (which some read as ASCII).
+ */
+const FORMULA_SIGNS = new Set(['=', '+', '-', '@', '\uff1d', '\uff0b', '\uff0d', '\uff20']);
+/** Control characters that start a formula-like field themselves, as ASVS lists them. */
+const FORMULA_CONTROLS = new Set(['\t', '\r', '\0']);
 
 /**
  * For CSV output only: a value a spreadsheet would run as a formula gets a leading single quote, which shows it
  * as text. Strings in our .xlsx files are inert already (the writer stores them as string cells).
  */
 export function neutralizeFormulaText(text: string): string {
-  return FORMULA_TRIGGER.test(text) ? `'${text}` : text;
+  // One pass over the leading whitespace only: the first other character decides.
+  for (const ch of text) {
+    if (FORMULA_CONTROLS.has(ch) || FORMULA_SIGNS.has(ch)) return `'${text}`;
+    if (!/\s/.test(ch)) return text;
+  }
+  return text;
 }
 
 const YES = new Set(['y', 'yes']);

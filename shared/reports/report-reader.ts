@@ -2,27 +2,23 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import ExcelJS from 'exceljs';
 import {
-  IDENTITY_DEFINED_NAMES,
-  IDENTITY_SHEET_NAME,
-  parseReportDate,
   REPORT_SHEET_NAME,
   reportColumnOfHeader,
   reportHeader,
   type CellValue,
   type ReportColumnKey,
-  type ReportIdentity,
   type ReturnedRow,
 } from '../domain/report-sheet';
 import {
-  decodeXml,
-  inflateZipEntry,
-  inspectXlsx,
-  readZipDirectory,
-  readZipEntry,
-  xmlElements,
-  ZipEntrySizeError,
-  type ZipEntry,
-} from './xlsx-safety';
+  readReportIdentity,
+  readWorkbookStructure,
+  sheetEntry,
+  type FoundIdentity,
+  type WorkbookStructure,
+} from './report-identity';
+import { DEFAULT_SHEET_CAPS, SharedStringCaps, SheetCells, type SheetCaps } from './sheet-cells';
+import { inflateZipEntry, inspectXlsx, readZipDirectory, ZipEntrySizeError, type ZipEntry } from './xlsx-safety';
+import { XmlLimitError, XmlScanner } from './xml-scanner';
 
 /*
  * Reads a returned report with exceljs's streaming reader, so a 50,000-row sheet is never a workbook in memory:
@@ -42,7 +38,8 @@ import {
  *   states, defined names and the 1904 date system come from workbook.xml, read here;
  * - it reads a t="d" cell (ISO date text) as a number, and keeps only the last run of rich inline text: those cells
  *   are picked out of the sheet's XML as it streams past, and corrected (SheetCells).
- * Each entry is inflated through inflateZipEntry, which stops at the size the entry declares.
+ * Each entry is inflated through inflateZipEntry, which stops at the size the entry declares, and every part exceljs
+ * parses passes a linear scanner first (XmlScanner), which refuses what breaks a cap before exceljs sees it.
  */
 
 export interface SheetProblem {
@@ -51,7 +48,7 @@ export interface SheetProblem {
 }
 
 export interface ReturnedWorkbook {
-  identity?: { identity: ReportIdentity; signature: string };
+  identity?: FoundIdentity;
   rows: ReturnedRow[];
   /** Problems with the file as a whole (missing sheet or columns): when there are any, rows is empty. */
   problems: SheetProblem[];
@@ -67,7 +64,6 @@ const ORGANIZATION_COLUMNS: readonly ('contactMade' | 'contactDate' | 'resolutio
 const REQUIRED_COLUMNS: readonly ReportColumnKey[] = ['referralId', 'contactMade', 'contactDate', 'resolution'];
 /** The header is row 1; a few rows of slack in case someone inserted a title above it. */
 const HEADER_SEARCH_ROWS = 10;
-const WORKBOOK_PART_MAX_BYTES = 1024 * 1024;
 /** Days between the 1904 and 1900 date systems' day zero: serials from a 1904 workbook are this much smaller. */
 const DATE_1904_OFFSET_DAYS = 1462;
 
@@ -86,16 +82,46 @@ const UNREADABLE: SheetProblem = {
     'it could not be read as a spreadsheet; open it in Excel, save it as "Excel Workbook (.xlsx)" and send it again',
 };
 
+export interface ReadOptions {
+  /** Rows the Referrals sheet may have, header included: see rowCapFor. */
+  readonly maxRows?: number;
+}
+
 /** Reads the returned sheet: its identifier and one ReturnedRow per row that names a referral or has anything filled in. */
-export async function readReturnedWorkbook(data: Buffer): Promise<ReturnedWorkbook> {
+export async function readReturnedWorkbook(data: Buffer, options: ReadOptions = {}): Promise<ReturnedWorkbook> {
   // The caller inspected the file already; checking again costs a millisecond and keeps this function safe alone.
   const inspection = inspectXlsx(data);
   if (!inspection.ok) return refused({ rule: inspection.rule, message: inspection.message });
-  try {
+  const caps: SheetCaps = { ...DEFAULT_SHEET_CAPS, ...(options.maxRows !== undefined && { maxRows: options.maxRows }) };
+  return guarded(async () => {
     const entries = new Map(readZipDirectory(data).map((entry) => [entry.name, entry]));
-    return await readSheets(data, entries, readWorkbookStructure(data, entries));
+    const book = readWorkbookStructure(data, entries);
+    const identity = await readReportIdentity(data, entries, book);
+    const result = await readSheets(data, entries, book, caps);
+    return identity ? { identity, ...result } : result;
+  });
+}
+
+/**
+ * Only the report's signed identity, from the workbook's defined names or its PAL sheet: the cheap, bounded read that
+ * comes before any row is parsed. Undefined when the file carries none (or cannot be read).
+ */
+export async function readReturnedIdentity(data: Buffer): Promise<FoundIdentity | undefined> {
+  if (!inspectXlsx(data).ok) return undefined;
+  const result = await guarded(async () => {
+    const entries = new Map(readZipDirectory(data).map((entry) => [entry.name, entry]));
+    const identity = await readReportIdentity(data, entries, readWorkbookStructure(data, entries));
+    return { rows: [], problems: [], ...(identity && { identity }) };
+  });
+  return result.identity;
+}
+
+async function guarded(read: () => Promise<ReturnedWorkbook>): Promise<ReturnedWorkbook> {
+  try {
+    return await read();
   } catch (error) {
     if (error instanceof ZipEntrySizeError) return refused(ZIP_BOMB);
+    if (error instanceof XmlLimitError) return refused({ rule: error.rule, message: error.message });
     // Whatever else a parser throws means the same to the organization: the file cannot be read as sent.
     return refused(UNREADABLE);
   }
@@ -103,47 +129,6 @@ export async function readReturnedWorkbook(data: Buffer): Promise<ReturnedWorkbo
 
 function refused(problem: SheetProblem): ReturnedWorkbook {
   return { rows: [], problems: [problem] };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// workbook.xml, read directly
-
-interface WorkbookStructure {
-  /** Sheet names by zip path, e.g. 'xl/worksheets/sheet2.xml' → 'Referrals'. */
-  readonly sheets: ReadonlyMap<string, string>;
-  /** Workbook-level defined names and their formula text. */
-  readonly definedNames: ReadonlyMap<string, string>;
-  readonly date1904: boolean;
-}
-
-function readWorkbookStructure(data: Buffer, entries: ReadonlyMap<string, ZipEntry>): WorkbookStructure {
-  const part = (name: string): string => {
-    const entry = entries.get(name);
-    return entry ? readZipEntry(data, entry, WORKBOOK_PART_MAX_BYTES).toString('utf8') : '';
-  };
-  const workbookXml = part('xl/workbook.xml');
-  const targets = new Map<string, string>();
-  for (const relationship of xmlElements(part('xl/_rels/workbook.xml.rels'), 'Relationship')) {
-    const id = relationship.attributes.get('Id');
-    const target = relationship.attributes.get('Target');
-    if (id && target) {
-      // Targets are relative to xl/ unless absolute within the package ("/xl/worksheets/sheet1.xml").
-      targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`);
-    }
-  }
-  const sheets = new Map<string, string>();
-  for (const sheet of xmlElements(workbookXml, 'sheet')) {
-    const path = targets.get(sheet.attributes.get('id') ?? '');
-    if (path) sheets.set(path, sheet.attributes.get('name') ?? '');
-  }
-  const definedNames = new Map<string, string>();
-  for (const name of xmlElements(workbookXml, 'definedName')) {
-    const key = name.attributes.get('name');
-    if (key && !name.attributes.has('localSheetId')) definedNames.set(key, name.text.trim());
-  }
-  const workbookPr = xmlElements(workbookXml, 'workbookPr')[0];
-  const date1904 = ['1', 'true'].includes(workbookPr?.attributes.get('date1904')?.toLowerCase() ?? '');
-  return { sheets, definedNames, date1904 };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -158,20 +143,30 @@ interface WorkbookReaderParts {
   model?: { sheets?: unknown[] };
 }
 
-function sameName(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
+/** An entry as exceljs's parsers take it: a stream of text, decoded across chunk boundaries and scanned first. */
+function textStream(data: Buffer, entry: ZipEntry, scan: { feed(chunk: string): void }): Readable {
+  return Readable.from(decodeAndScan(inflateZipEntry(data, entry), scan));
 }
 
-/** An entry as exceljs's parsers take it: a stream of text, decoded across chunk boundaries. */
-function textStream(data: Buffer, entry: ZipEntry): Readable {
-  return Readable.from(decodeAndScan(inflateZipEntry(data, entry)));
+/** Any part: the scanner's own caps (depth, tag and text length, no DOCTYPE) and nothing else. */
+function plainScan(): { feed(chunk: string): void } {
+  const scanner = new XmlScanner({});
+  return { feed: (chunk) => scanner.write(chunk) };
 }
 
 async function readSheets(
   data: Buffer,
   entries: ReadonlyMap<string, ZipEntry>,
   book: WorkbookStructure,
+  caps: SheetCaps,
 ): Promise<ReturnedWorkbook> {
+  const entry = sheetEntry(book, entries, REPORT_SHEET_NAME);
+  if (!entry) {
+    return refused({
+      rule: 'missing-sheet',
+      message: `it has no "${REPORT_SHEET_NAME}" sheet; send back the report MNsure sent, without renaming or removing its sheets`,
+    });
+  }
   // The input stream goes unused: the parts are handed over one by one below.
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
     sharedStrings: 'cache',
@@ -182,41 +177,21 @@ async function readSheets(
   });
   const parts = reader as unknown as WorkbookReaderParts;
   const workbookEntry = entries.get('xl/workbook.xml');
-  if (workbookEntry) await parts._parseWorkbook(textStream(data, workbookEntry));
+  if (workbookEntry) await parts._parseWorkbook(textStream(data, workbookEntry, plainScan()));
   // exceljs names its sheets from this model; ours come from workbook.xml, so an unexpected shape must not stop it.
   if (!Array.isArray(parts.model?.sheets)) parts.model = { sheets: [] };
   const styles = entries.get('xl/styles.xml');
-  if (styles) await parts._parseStyles(textStream(data, styles));
+  if (styles) await parts._parseStyles(textStream(data, styles, plainScan()));
   const sharedStrings = entries.get('xl/sharedStrings.xml');
   if (sharedStrings) {
-    for await (const _ of parts._parseSharedStrings(textStream(data, sharedStrings))) {
+    for await (const _ of parts._parseSharedStrings(textStream(data, sharedStrings, new SharedStringCaps(caps)))) {
       // With sharedStrings: 'cache' nothing is yielded; the strings are kept on the reader.
     }
   }
-
-  const readSheet = async <T>(name: string, read: (rows: AsyncIterable<Row>, cells: SheetCells) => Promise<T>) => {
-    const found = [...book.sheets].find(([path, sheetName]) => sameName(sheetName, name) && entries.has(path));
-    const entry = found && entries.get(found[0]);
-    if (!entry) return undefined;
-    const cells = new SheetCells();
-    const iterator = decodeAndScan(inflateZipEntry(data, entry), cells);
-    const worksheet = parts._parseWorksheet(iterator, '0').next();
-    return worksheet.done ? undefined : read(worksheet.value.value, cells);
-  };
-  const referrals = await readSheet(REPORT_SHEET_NAME, (rows, cells) => readReferralRows(rows, cells, book.date1904));
-  const identityPairs = await readSheet(IDENTITY_SHEET_NAME, readKeyValueRows);
-
-  const identity = (identityPairs && identityFromSheet(identityPairs)) ?? identityFromNames(book.definedNames);
-  const result: ReturnedWorkbook = referrals ?? {
-    rows: [],
-    problems: [
-      {
-        rule: 'missing-sheet',
-        message: `it has no "${REPORT_SHEET_NAME}" sheet; send back the report MNsure sent, without renaming or removing its sheets`,
-      },
-    ],
-  };
-  return identity ? { identity, ...result } : result;
+  const cells = new SheetCells(caps, toCellValue);
+  const worksheet = parts._parseWorksheet(decodeAndScan(inflateZipEntry(data, entry), cells), '0').next();
+  if (worksheet.done) return { rows: [], problems: [] };
+  return readReferralRows(worksheet.value.value, cells, book.date1904);
 }
 
 type Row = ExcelJS.Row;
@@ -288,68 +263,6 @@ function referralIdOf(value: CellValue): string {
   }
 }
 
-async function readKeyValueRows(worksheet: AsyncIterable<Row>, cells: SheetCells): Promise<Map<string, CellValue>> {
-  const pairs = new Map<string, CellValue>();
-  for await (const row of worksheet) {
-    const key = cells.read(row, 1);
-    if (key.kind === 'text' && !pairs.has(key.text.trim())) pairs.set(key.text.trim(), cells.read(row, 2));
-  }
-  return pairs;
-}
-
-function textOf(value: CellValue | undefined): string | undefined {
-  if (value?.kind === 'text' && value.text.trim() !== '') return value.text.trim();
-  return undefined;
-}
-
-function identityFromSheet(pairs: ReadonlyMap<string, CellValue>): ReturnedWorkbook['identity'] {
-  const version = pairs.get('version');
-  const versionOk = (version?.kind === 'number' && version.value === 1) || textOf(version) === '1';
-  return versionOk
-    ? completeIdentity(
-        textOf(pairs.get('reportId')),
-        textOf(pairs.get('organizationId')),
-        textOf(pairs.get('windowId')),
-        textOf(pairs.get('signature')),
-      )
-    : undefined;
-}
-
-/** A string constant defined name: ="text" or "text", inner quotes doubled. */
-function nameConstant(formula: string | undefined): string | undefined {
-  const match = /^=?"((?:[^"]|"")*)"$/.exec(formula ?? '');
-  return match ? (match[1] ?? '').replace(/""/g, '"') : undefined;
-}
-
-/** The defined names carry no version: only version 1 has ever been written. */
-function identityFromNames(names: ReadonlyMap<string, string>): ReturnedWorkbook['identity'] {
-  return completeIdentity(
-    nameConstant(names.get(IDENTITY_DEFINED_NAMES.reportId)),
-    nameConstant(names.get(IDENTITY_DEFINED_NAMES.organizationId)),
-    nameConstant(names.get(IDENTITY_DEFINED_NAMES.windowId)),
-    nameConstant(names.get(IDENTITY_DEFINED_NAMES.signature)),
-  );
-}
-
-function completeIdentity(
-  reportId: string | undefined,
-  organizationId: string | undefined,
-  windowId: string | undefined,
-  signature: string | undefined,
-): ReturnedWorkbook['identity'] {
-  if (!reportId || !organizationId || !windowId || !signature) return undefined;
-  return { identity: { reportId, organizationId, windowId, version: 1 }, signature };
-}
-
-/** 1 → "A", 27 → "AA". */
-function columnName(column: number): string {
-  let name = '';
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) {
-    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
-  }
-  return name;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Cell values
 
@@ -389,113 +302,18 @@ function toCellValue(value: unknown): CellValue {
   return ERROR;
 }
 
-/** Short texts and dates repeat (Y, N, the nine resolutions, a few dates); one shared object each keeps 50,000 rows small. */
-const INTERNED_TEXT_MAX_LENGTH = 64;
-const INTERNED_VALUES_MAX = 1000;
-
-/**
- * One sheet's cells as CellValues. Also corrects what exceljs's streaming reader gets wrong, read from the raw sheet
- * XML as it streams past: t="d" cells (an ISO date as text, which exceljs parses as a number), inline strings of
- * several runs (it keeps only the last) and text with entities (which it decodes twice). Those are kept by cell
- * reference and used once, when their row is mapped.
- */
-class SheetCells {
-  private carry = '';
-  private readonly fixups = new Map<string, CellValue>();
-  private readonly interned = new Map<string, CellValue>();
-
-  read(row: Row, column: number): CellValue {
-    const ref = `${columnName(column)}${row.number}`;
-    const fixed = this.fixups.get(ref);
-    if (fixed !== undefined) this.fixups.delete(ref);
-    return this.intern(fixed ?? toCellValue(row.getCell(column).value));
-  }
-
-  private intern(value: CellValue): CellValue {
-    const key =
-      value.kind === 'date'
-        ? `d${value.date}`
-        : value.kind === 'text' && value.text.length <= INTERNED_TEXT_MAX_LENGTH
-          ? `t${value.text}`
-          : undefined;
-    if (key === undefined) return value;
-    const known = this.interned.get(key);
-    if (known) return known;
-    if (this.interned.size < INTERNED_VALUES_MAX) this.interned.set(key, Object.freeze(value));
-    return value;
-  }
-
-  /** Called with each decoded chunk before exceljs parses it, so a row's fixups exist when exceljs emits the row. */
-  feed(chunk: string): void {
-    const boundary = this.carry.slice(-TYPE_ATTRIBUTE_LENGTH) + chunk.slice(0, TYPE_ATTRIBUTE_LENGTH);
-    if (!CELL_TYPES_TO_FIX.test(this.carry) && !CELL_TYPES_TO_FIX.test(boundary) && !CELL_TYPES_TO_FIX.test(chunk)) {
-      // Most sheets have no such cell: testing a chunk costs nothing, copying it for every chunk would cost memory.
-      this.carry = chunk.slice(completeLength(chunk));
-      return;
-    }
-    const buffer = this.carry + chunk;
-    const complete = completeLength(buffer);
-    this.carry = buffer.slice(complete);
-    for (const match of buffer.slice(0, complete).matchAll(/<c(?=[\s/>])([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-      const attributes = match[1] ?? '';
-      const type = /\st=["']([^"']*)["']/.exec(attributes)?.[1];
-      const ref = /\sr=["']([^"']*)["']/.exec(attributes)?.[1];
-      const inner = match[2] ?? '';
-      if (!ref || /<(?:[\w.-]+:)?f[\s/>]/.test(inner)) continue;
-      const value = fixupValue(type, inner);
-      if (value) this.fixups.set(ref, value);
-    }
-  }
-}
-
-const CELL_TYPES_TO_FIX = /\st=["'](?:d|inlineStr|str)["']/;
-/** The longest such attribute, ' t="inlineStr"': a chunk boundary may cut one in two. */
-const TYPE_ATTRIBUTE_LENGTH = 14;
-
-/** How much of buffer holds only complete cells: it stops before an unfinished cell or tag. */
-function completeLength(buffer: string): number {
-  let end = buffer.length;
-  const lastTag = buffer.lastIndexOf('<');
-  if (lastTag >= 0 && buffer.indexOf('>', lastTag) < 0) end = lastTag;
-  let lastCell = buffer.lastIndexOf('<c');
-  // '<col', '<cols' and the like are not cells; lastIndexOf(…, -1) would search from 0 again, hence the guard.
-  while (lastCell >= 0 && !/[\s/>]/.test(buffer.charAt(lastCell + 2))) {
-    lastCell = lastCell === 0 ? -1 : buffer.lastIndexOf('<c', lastCell - 1);
-  }
-  if (lastCell >= 0 && lastCell < end) {
-    const rest = buffer.slice(lastCell, end);
-    const tagEnd = rest.indexOf('>');
-    const selfClosed = tagEnd > 0 && rest[tagEnd - 1] === '/';
-    if (!selfClosed && !rest.includes('</c>')) end = lastCell;
-  }
-  return end;
-}
-
-function fixupValue(type: string | undefined, inner: string): CellValue | undefined {
-  if (type === 'd') {
-    const raw = decodeXml(/<(?:[\w.-]+:)?v>([^<]*)</.exec(inner)?.[1] ?? '').trim();
-    const date = parseReportDate(raw.slice(0, 10));
-    return date ? { kind: 'date', date } : text(raw);
-  }
-  if (type === 'inlineStr') {
-    const runs = [...inner.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '').matchAll(/<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)</g)];
-    if (runs.length > 1 || inner.includes('&')) return text(decodeXml(runs.map((run) => run[1] ?? '').join('')));
-  }
-  if (type === 'str' && inner.includes('&')) {
-    return text(decodeXml(/<(?:[\w.-]+:)?v>([^<]*)</.exec(inner)?.[1] ?? ''));
-  }
-  return undefined;
-}
-
 /** An entry's bytes as text, decoded across chunk boundaries; a sheet's text is shown to its SheetCells on the way. */
-async function* decodeAndScan(chunks: AsyncIterable<Buffer>, cells?: SheetCells): AsyncGenerator<string> {
+async function* decodeAndScan(
+  chunks: AsyncIterable<Buffer>,
+  scan: { feed(chunk: string): void },
+): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   for await (const chunk of chunks) {
     const text = decoder.write(chunk);
-    cells?.feed(text);
+    scan.feed(text);
     if (text) yield text;
   }
   const rest = decoder.end();
-  cells?.feed(rest);
+  scan.feed(rest);
   if (rest) yield rest;
 }

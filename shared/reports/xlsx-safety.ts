@@ -1,4 +1,5 @@
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
+import { XmlLimitError, xmlElements } from './xml-scanner';
 
 /*
  * A returned report comes from outside: an upload or an email attachment. Before any parser touches it, we read
@@ -26,6 +27,7 @@ export type XlsxRule =
   | 'too-large'
   | 'not-xlsx'
   | 'too-many-entries'
+  | 'duplicate-entry'
   | 'zip-bomb'
   | 'unsafe-path'
   | 'macros'
@@ -157,6 +159,13 @@ export function inspectXlsx(data: Buffer, limits: XlsxLimits = DEFAULT_XLSX_LIMI
   }
 
   const names = entries.map((entry) => entry.name);
+  const duplicate = firstDuplicate(names);
+  if (duplicate !== undefined) {
+    return refuse(
+      'duplicate-entry',
+      `it holds two parts named "${duplicate}", which no spreadsheet program writes (programs would disagree on which one to read), so it cannot be accepted; save it again as "Excel Workbook (.xlsx)" and send it again`,
+    );
+  }
   if (names.some(isUnsafePath)) return refuse('unsafe-path', MESSAGES.unsafePath);
   if (names.some((name) => /vbaproject/i.test(name))) return refuse('macros', MESSAGES.macros);
   if (names.some((name) => name.toLowerCase().startsWith('xl/externallinks/'))) {
@@ -176,8 +185,29 @@ export function inspectXlsx(data: Buffer, limits: XlsxLimits = DEFAULT_XLSX_LIMI
   } catch {
     return refuse('not-xlsx', MESSAGES.damaged);
   }
-  if (MACRO_ENABLED.test(workbookContentType(contentTypesXml))) return refuse('macros', MESSAGES.macros);
+  let workbookType: string;
+  try {
+    workbookType = workbookContentType(contentTypesXml);
+  } catch (error) {
+    if (error instanceof XmlLimitError) return refuse('not-xlsx', MESSAGES.damaged);
+    throw error;
+  }
+  if (MACRO_ENABLED.test(workbookType)) return refuse('macros', MESSAGES.macros);
   return { ok: true };
+}
+
+/**
+ * Part names are compared without regard to ASCII case (Open Packaging Conventions): a zip holding two copies of a
+ * name would let one reader take the first and another the last, so the file is refused.
+ */
+function firstDuplicate(names: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const name of names) {
+    const key = name.toLowerCase();
+    if (seen.has(key)) return name;
+    seen.add(key);
+  }
+  return undefined;
 }
 
 /**
@@ -192,53 +222,6 @@ function workbookContentType(contentTypesXml: string): string {
     (element) => element.attributes.get('Extension')?.toLowerCase() === 'xml',
   );
   return (override ?? fallback)?.attributes.get('ContentType') ?? '';
-}
-
-export interface XmlElement {
-  readonly attributes: ReadonlyMap<string, string>;
-  readonly text: string;
-}
-
-/** Text with XML's five entities and numeric character references decoded. */
-export function decodeXml(text: string): string {
-  return text.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-f]+);/gi, (entity: string, name: string) => {
-    switch (name.toLowerCase()) {
-      case 'lt':
-        return '<';
-      case 'gt':
-        return '>';
-      case 'amp':
-        return '&';
-      case 'quot':
-        return '"';
-      case 'apos':
-        return "'";
-      default: {
-        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-      }
-    }
-  });
-}
-
-/**
- * Elements of a small XML part by local name, without a parser: [Content_Types].xml, workbook.xml and its
- * relationships are flat and machine-written. Namespace prefixes are ignored (some writers use <x:sheet>), in
- * attribute names too.
- */
-export function xmlElements(xml: string, localName: string): XmlElement[] {
-  const pattern = new RegExp(
-    `<(?:[\\w.-]+:)?${localName}(?=[\\s/>])([^>]*?)(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${localName}\\s*>)`,
-    'g',
-  );
-  return [...xml.matchAll(pattern)].map((match) => {
-    const attributes = new Map<string, string>();
-    for (const attribute of (match[1] ?? '').matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-      const name = (attribute[1] ?? '').replace(/^[\w.-]+:/, '');
-      attributes.set(name, decodeXml(attribute[2] ?? attribute[3] ?? ''));
-    }
-    return { attributes, text: decodeXml(match[2] ?? '') };
-  });
 }
 
 function isUnsafePath(name: string): boolean {
@@ -382,9 +365,11 @@ function entryDataStart(data: Buffer, entry: ZipEntry): number {
   return nameStart + nameLength + extraLength;
 }
 
-/** The entries of a zip, from its central directory; throws on a damaged or inconsistent zip. */
+/** The entries of a zip, from its central directory; throws on a damaged or inconsistent zip, or a name twice. */
 export function readZipDirectory(data: Buffer): ZipEntry[] {
-  return readEntries(data, locateCentralDirectory(data));
+  const entries = readEntries(data, locateCentralDirectory(data));
+  if (firstDuplicate(entries.map((entry) => entry.name)) !== undefined) throw new ZipFormatError('duplicate entry');
+  return entries;
 }
 
 /** One entry's content, inflated with a hard cap; for the small parts a reader needs whole. */

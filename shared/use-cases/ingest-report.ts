@@ -4,7 +4,8 @@ import { REPORT_ID_PATTERN } from '../domain/report';
 import { verifyReportIdentity } from '../domain/report-signature';
 import { deriveKey } from '../domain/signed-link';
 import { echoableFileName } from '../domain/attachment-name';
-import { readReturnedWorkbook } from '../reports/report-reader';
+import { readReturnedIdentity, readReturnedWorkbook } from '../reports/report-reader';
+import { rowCapFor } from '../reports/sheet-cells';
 import { applyReturnedRows } from './apply-returned-rows';
 import { DEFAULT_XLSX_LIMITS, inspectXlsx } from '../reports/xlsx-safety';
 import type { FileOrigin, SheetResult } from './report-refusal';
@@ -64,9 +65,9 @@ async function ingestSheet(
     const inspection = inspectXlsx(data);
     if (!inspection.ok) throw new Refusal(inspection.rule, inspection.message, context.notify);
 
-    // 2. One of ours, untampered, for the organization that sent it.
-    const workbook = await readReturnedWorkbook(data);
-    const found = workbook.identity;
+    // 2. One of ours, untampered, for the organization that sent it: the signed identity is read alone (the defined
+    //    names, else the small PAL sheet), so a file that is not ours is refused before any of its rows is parsed.
+    const found = await readReturnedIdentity(data);
     const secret = deriveKey(deps.links.signingSecret, 'report-identity');
     if (!found || !verifyReportIdentity(found.identity, found.signature, secret)) {
       throw new Refusal(
@@ -100,6 +101,8 @@ async function ingestSheet(
       // Not the designated contact: refused, and nobody but the organization's own contact is told.
       throw new Refusal('wrong-sender', "it was not sent from the organization's designated lead contact", orgNotify);
     }
+    // Only now the rows, capped by what this report can hold.
+    const workbook = await readReturnedWorkbook(data, { maxRows: rowCapFor(report.referralCount) });
     if (workbook.problems.length > 0) {
       throw new Refusal(workbook.problems[0]!.rule, workbook.problems.map((p) => p.message).join('; '), orgNotify);
     }

@@ -12,6 +12,7 @@ import { validateReturnedRow } from '../../shared/domain/report-sheet';
 import { verifyReportIdentity } from '../../shared/domain/report-signature';
 import { readReturnedWorkbook } from '../../shared/reports/report-reader';
 import { writeReportWorkbook } from '../../shared/reports/report-workbook';
+import { rowCapFor } from '../../shared/reports/sheet-cells';
 import { inspectXlsx } from '../../shared/reports/xlsx-safety';
 import { BENCH_IDENTITY, BENCH_SECRET, benchRows, filledReturnedSheet } from './fixtures';
 
@@ -44,7 +45,9 @@ async function build(count: number): Promise<number> {
 async function ingest(data: Buffer): Promise<number> {
   const check = inspectXlsx(data);
   if (!check.ok) throw new Error(`refused: ${check.rule}`);
-  const workbook = await readReturnedWorkbook(data);
+  // As ingest reads it: capped at the rows the bench's largest report (50,000 referrals) may hold.
+  const workbook = await readReturnedWorkbook(data, { maxRows: rowCapFor(50_000) });
+  if (workbook.rows.length === 0) throw new Error(`no rows read: ${workbook.problems[0]?.rule ?? 'none'}`);
   if (
     !workbook.identity ||
     !verifyReportIdentity(workbook.identity.identity, workbook.identity.signature, BENCH_SECRET)

@@ -80,6 +80,16 @@ function main(): void {
     // inspectXlsx refusing a 1 MB zip that inflates to 400 MB (median of 25; method in measure-zip-bomb.ts).
     const bomb = measureWith<{ ms: number; zipBytes: number }>('measure-zip-bomb.ts');
     results.zipBombMs = bomb.ms;
+    // Returned sheets from anyone: the slowest hostile case's seconds per MB of file beside a normal sheet's
+    // (method and cases in measure-hostile.ts and hostile-sheets.ts).
+    const hostile = measureWith<{ normalSecondsPerMb: number; worstSecondsPerMb: number; worstCase: string }>(
+      'measure-hostile.ts',
+    );
+    results.hostileSheets = {
+      normalSecondsPerMb: hostile.normalSecondsPerMb,
+      worstSecondsPerMb: hostile.worstSecondsPerMb,
+      worstCase: hostile.worstCase,
+    };
     // Each function's bundle as deployed: minified bytes (esbuild's metafile) and a cold import's time.
     const bundles = measureWith<Record<string, { bytes: number; importMs: number }>>('measure-bundles.ts');
     results.bundles = bundles;
@@ -104,6 +114,10 @@ function main(): void {
     );
     console.log(
       `zip bomb refused by inspectXlsx (${(bomb.zipBytes / (1024 * 1024)).toFixed(1)} MB → 400 MB): ${bomb.ms} ms`,
+    );
+    console.log(
+      `returned sheet, seconds per MB of file: normal ${hostile.normalSecondsPerMb}, ` +
+        `worst hostile case ${hostile.worstSecondsPerMb} (${hostile.worstCase})`,
     );
     console.log('\nfunction bundle                  KB   cold import ms');
     for (const [name, b] of Object.entries(bundles)) {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import JSZip from 'jszip';
 import * as XLSX from 'xlsx';
 import type { ReportIdentity, ReportRow, ReturnedRow } from '../../shared/domain/report-sheet';
+import { parseCsv, toCsv } from '../../shared/domain/csv';
 import { neutralizeFormulaText, validateReturnedRow } from '../../shared/domain/report-sheet';
 import { signReportIdentity } from '../../shared/domain/report-signature';
 import { readReturnedWorkbook } from '../../shared/reports/report-reader';
@@ -211,6 +212,28 @@ describe('neutralizeFormulaText, for CSV', () => {
 
   it.each(HOSTILE.map((value) => [value]))('quotes %j so a spreadsheet shows it as text', (value) => {
     expect(neutralizeFormulaText(value)).toBe(`'${value}`);
+  });
+
+  // Issue 10: spreadsheet programs skip leading spaces before a formula, and some read full-width signs as ASCII ones.
+  it.each([
+    ' =1+1',
+    '  +1+1',
+    '\u00a0-1+1',
+    '\u3000@SUM(A1)',
+    '\uff1d1+1',
+    '\uff0b1',
+    '\uff0d1',
+    '\uff20SUM(A1)',
+    ' \uff1dHYPERLINK("x")',
+  ])('quotes %j, a formula after leading whitespace or in full-width signs', (value) => {
+    expect(neutralizeFormulaText(value)).toBe(`'${value}`);
+    expect(parseCsv(toCsv([[value]]))).toEqual([[`'${value}`]]);
+  });
+
+  it('leaves text that only has a sign later on, or whitespace alone, as it is', () => {
+    for (const value of ['Called twice = no answer', 'A-1', '   ', 'x\uff1d1']) {
+      expect(neutralizeFormulaText(value)).toBe(value);
+    }
   });
 
   it('quotes a NUL first, as ASVS V1.2.10 lists it', () => {
