@@ -102,23 +102,12 @@ it('allows every call the functions make, on the resources the template gives th
   expect(denied).toEqual([]);
 });
 
-/**
- * Finding 6 of issue 9, fixed on another branch: EventBridge's KMS requests for its dead-letter
- * queues carry no aws:SourceAccount, which the messaging key's policy asks for. Known here so the
- * rest of the contract can pass; once the fix is merged this list must be emptied (the test says so).
- */
-const KNOWN_DENIALS = (v: Verdict) =>
-  v.request.principal === 'events.amazonaws.com' && v.request.action.startsWith('kms:');
-
 it('lets the AWS services do what the stack asks of them (alarms, rules, receiving, schedules, APIs)', async () => {
   const results = await Promise.all(servicePathRequests(model).map(evaluate));
   verdicts.push(...results);
-  const denied = results.filter((v) => !v.allowed && !KNOWN_DENIALS(v)).map(describeVerdict);
-  const known = results.filter(KNOWN_DENIALS);
+  const denied = results.filter((v) => !v.allowed).map(describeVerdict);
 
   expect(denied).toEqual([]);
-  // When this fails, finding 6 is fixed: delete KNOWN_DENIALS.
-  expect(known.filter((v) => v.allowed).map((v) => `${v.request.who}: ${v.request.action} is allowed now`)).toEqual([]);
   // S3 → EventBridge takes no permission, only the bucket's switch, which the ingest rules rely on.
   expect(bucketsAnnouncingObjects(model)).toEqual([expect.stringMatching(/-reports-/)]);
 });

@@ -46,6 +46,20 @@ describe('Monitoring', () => {
     });
   });
 
+  test("ops hear of a lead address whose reply failed SES's sender check (no one else is told)", () => {
+    expect(alarm('InboundMailUnauthenticated')).toMatchObject({
+      Namespace: 'PalReferrals',
+      MetricName: 'InboundMailRefused',
+      Dimensions: expect.arrayContaining([
+        { Name: 'service', Value: 'mail-intake' },
+        { Name: 'reason', Value: 'unauthenticated-sender' },
+      ]),
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
   test('every alarm notifies ops when it fires and when it clears', () => {
     const topic = { Ref: synth.idOf(synth.stack.monitoring.opsTopic) };
     expect(alarms().length).toBeGreaterThan(0);
@@ -162,6 +176,7 @@ describe('Monitoring', () => {
       'UnconfirmedContacts',
       'UnroutableReferrals',
       'LeadEmailsInDoubt',
+      'InboundMailUnauthenticated',
       ...[...ASYNC, 'ops-notifications'].map((n) => `DeadLetters-${n}`),
       ...FUNCTION_NAMES.flatMap((n) => [`Errors-${n}`, `Throttles-${n}`]),
       'Api5xx-intake',

@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue.construct';
 import { Email } from './email.construct';
 import type { PalFunction } from './pal-function.construct';
+import type { InboundMailRefusal } from '../../../shared/ports/metrics.port';
 
 /**
  * Log lines of route-referral (shared/use-cases/route-referral.ts) counted as metrics. The messages
@@ -157,6 +158,22 @@ export class Monitoring extends Construct {
       },
     );
     this.alarm('UnroutableReferrals', 'A referral found no organization to route to', unroutable, 0);
+    // mail-intake answers no refused email (its From could be forged), so ops are the only ones told
+    // when a lead address's mail fails SES's DMARC/DKIM check: the organization's mail may need DMARC
+    // or aligned DKIM (it can use the upload link meanwhile), or someone is forging its address.
+    const unauthenticatedMail = new cloudwatch.Metric({
+      namespace: ns,
+      metricName: 'InboundMailRefused',
+      dimensionsMap: { service: 'mail-intake', reason: 'unauthenticated-sender' satisfies InboundMailRefusal },
+      statistic: 'Sum',
+      period: Duration.hours(1),
+    });
+    this.alarm(
+      'InboundMailUnauthenticated',
+      "An email from an organization's lead address failed SES's DMARC/DKIM check and was refused unanswered",
+      unauthenticatedMail,
+      0,
+    );
     this.alarm(
       'LeadEmailsInDoubt',
       'A lead email may or may not have gone out: check with the organization',
