@@ -101,7 +101,7 @@ export async function applyReturnedRows(
   // 5. Missing: what the referrals hold now, read consistently (outcomes from this or any other file).
   const current = new Map((await deps.referrals.getMany([...members.keys()])).map((r) => [r.referralId, r]));
   const missingReferralIds = [...members.keys()].filter((id) => current.get(id)?.outcome === undefined);
-  const status = missingReferralIds.length === 0 ? 'complete' : 'incomplete';
+  const status: 'complete' | 'incomplete' = missingReferralIds.length === 0 ? 'complete' : 'incomplete';
   await deps.reports.recordReturn(report.reportId, {
     status,
     receivedAt: origin.receivedAt,
@@ -149,18 +149,7 @@ export async function applyReturnedRows(
       deps.clock(),
     ),
   ]);
-  deps.log.info('Report ingested', {
-    reportId: report.reportId,
-    accepted,
-    changed,
-    superseded,
-    problems: problemCount,
-    missing: missingReferralIds.length,
-    status,
-    ...(alreadyAppliedAt && { alreadyAppliedAt }),
-  });
-  return {
-    outcome: 'ingested',
+  const summary = {
     reportId: report.reportId,
     accepted,
     changed,
@@ -170,6 +159,8 @@ export async function applyReturnedRows(
     status,
     ...(alreadyAppliedAt && { alreadyAppliedAt }),
   };
+  deps.log.info('Report ingested', summary);
+  return { outcome: 'ingested', ...summary };
 }
 
 /**
