@@ -1,6 +1,6 @@
-import { crc32, deflateRawSync } from 'node:zlib';
 import type { ReportIdentity } from '../../shared/domain/report-sheet';
 import { signReportIdentity } from '../../shared/domain/report-signature';
+import { zipEntryOf, zipOfEntries } from './zip-bytes';
 
 /*
  * Hostile returned sheets, generated: what anyone holding an upload link or the inbound address can send. Each case
@@ -22,48 +22,11 @@ export interface ZipPart {
   readonly content: string | Buffer;
 }
 
-/** A zip, byte by byte: deflated entries, and whatever names it is given, duplicates included. */
+/** A zip of the given parts, deflated, whatever their names (duplicates included). */
 export function zipOf(parts: readonly ZipPart[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const content = Buffer.isBuffer(part.content) ? part.content : Buffer.from(part.content, 'utf8');
-    const data = deflateRawSync(content);
-    const crc = crc32(content);
-    const name = Buffer.from(part.name, 'utf8');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(content.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(content.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  return zipOfEntries(
+    parts.map((p) => zipEntryOf(p.name, Buffer.isBuffer(p.content) ? p.content : Buffer.from(p.content, 'utf8'))),
+  );
 }
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';

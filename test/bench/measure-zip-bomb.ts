@@ -13,24 +13,15 @@
 import { randomBytes } from 'node:crypto';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { inspectXlsx } from '../../shared/reports/xlsx-safety';
+import type { ZipEntry } from './zip-bytes';
+import { zipEntryOf, zipOfEntries } from './zip-bytes';
 
 const MB = 1024 * 1024;
 const BOMB_SIZE = 400 * MB;
 const BOMB_CHUNK = 4 * MB;
 const RUNS = 25;
 
-interface Entry {
-  name: string;
-  deflated: Buffer;
-  crc: number;
-  size: number;
-}
-
-function entryOf(name: string, content: Buffer): Entry {
-  return { name, deflated: deflateRawSync(content), crc: crc32(content), size: content.length };
-}
-
-function zeroBomb(): Entry {
+function zeroBomb(): ZipEntry {
   const zeros = Buffer.alloc(BOMB_CHUNK);
   const piece = deflateRawSync(zeros, { finishFlush: constants.Z_SYNC_FLUSH });
   const deflated = Buffer.concat([...Array<Buffer>(BOMB_SIZE / BOMB_CHUNK).fill(piece), Buffer.from([0x03, 0x00])]);
@@ -39,58 +30,18 @@ function zeroBomb(): Entry {
   return { name: 'xl/worksheets/sheet1.xml', deflated, crc, size: BOMB_SIZE };
 }
 
-function zip(entries: Entry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(entry.crc, 14);
-    local.writeUInt32LE(entry.deflated.length, 18);
-    local.writeUInt32LE(entry.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(entry.crc, 16);
-    central.writeUInt32LE(entry.deflated.length, 20);
-    central.writeUInt32LE(entry.size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, entry.deflated);
-    centrals.push(central, name);
-    offset += local.length + name.length + entry.deflated.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
-
 function main(): void {
   const contentTypes =
     '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>';
   const bomb = zeroBomb();
   const parts = [
-    entryOf('[Content_Types].xml', Buffer.from(contentTypes)),
-    entryOf('xl/workbook.xml', Buffer.from('<workbook/>')),
+    zipEntryOf('[Content_Types].xml', Buffer.from(contentTypes)),
+    zipEntryOf('xl/workbook.xml', Buffer.from('<workbook/>')),
     bomb,
   ];
   const padding = MB - parts.reduce((sum, p) => sum + p.deflated.length, 0) - 1024;
-  const file = zip([...parts, entryOf('xl/media/image1.png', randomBytes(Math.max(0, padding)))]);
+  const file = zipOfEntries([...parts, zipEntryOf('xl/media/image1.png', randomBytes(Math.max(0, padding)))]);
 
   const times: number[] = [];
   let rule = '';
