@@ -3,7 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IsoDate } from '../domain/minnesota-time';
 import type { Report } from '../domain/report';
-import type { ReportStore } from '../ports/report-store.port';
+import type { ReportReturn, ReportStore } from '../ports/report-store.port';
 import { queryAll } from './dynamo-query';
 import { isConditionFailure } from './dynamo-referral-store.adapter';
 import { REPORT_OPEN, REPORTS_INDEX } from './dynamo-tables';
@@ -128,16 +128,7 @@ export class DynamoReportStore implements ReportStore {
    * Two conditional updates, each monotonic on its own: files are ingested in any order and at once,
    * so neither the latest arrival nor the progress may be overwritten by a file processed later.
    */
-  async recordReturn(
-    reportId: string,
-    result: {
-      status: 'complete' | 'incomplete';
-      receivedAt: string;
-      fileOrder: string;
-      missingReferralIds: readonly string[];
-      problemCount: number;
-    },
-  ): Promise<void> {
+  async recordReturn(reportId: string, result: ReportReturn): Promise<void> {
     await this.conditionalUpdate({
       Key: { reportId },
       UpdateExpression: 'SET lastReceivedAt = :r, lastFileOrder = :f, problemCount = :p',

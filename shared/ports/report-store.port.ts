@@ -1,6 +1,15 @@
 import type { IsoDate } from '../domain/minnesota-time';
 import type { Report } from '../domain/report';
 
+/** What a returned file left on its report (`ReportStore.recordReturn`). */
+export interface ReportReturn {
+  readonly status: 'complete' | 'incomplete';
+  readonly receivedAt: string;
+  readonly fileOrder: string;
+  readonly missingReferralIds: readonly string[];
+  readonly problemCount: number;
+}
+
 export interface ReportStore {
   /** Creates the report unless it exists; returns it as stored either way. */
   createIfAbsent(report: Report): Promise<{ created: boolean; report: Report }>;
@@ -27,16 +36,7 @@ export interface ReportStore {
    * `missingReferralIds`) only if no more referrals are missing than recorded, so a report once
    * complete stays complete. Complete clears overdue and leaves the open index.
    */
-  recordReturn(
-    reportId: string,
-    result: {
-      status: 'complete' | 'incomplete';
-      receivedAt: string;
-      fileOrder: string;
-      missingReferralIds: readonly string[];
-      problemCount: number;
-    },
-  ): Promise<void>;
+  recordReturn(reportId: string, result: ReportReturn): Promise<void>;
   /**
    * Claims the ingest of one stored object (`objectId`: its key and version) for a report: `claimed` to
    * go ahead; `done` when it was ingested and its receipt sent (a redelivery of the same S3 event);

@@ -3,7 +3,7 @@ import type { RecordedOutcome, Referral } from '../../../shared/domain/referral'
 import { sameAnswer } from '../../../shared/domain/referral';
 import type { Report } from '../../../shared/domain/report';
 import type { OutcomeWrite, ReportReferrals } from '../../../shared/ports/referral-store.port';
-import type { ReportStore } from '../../../shared/ports/report-store.port';
+import type { ReportReturn, ReportStore } from '../../../shared/ports/report-store.port';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -98,16 +98,7 @@ export class InMemoryReports implements ReportStore {
     r.referralIds = referralIds;
     r.referralCount = referralIds.length;
   }
-  async recordReturn(
-    reportId: string,
-    result: {
-      status: 'complete' | 'incomplete';
-      receivedAt: string;
-      fileOrder: string;
-      missingReferralIds: readonly string[];
-      problemCount: number;
-    },
-  ): Promise<void> {
+  async recordReturn(reportId: string, result: ReportReturn): Promise<void> {
     const r = this.items.get(reportId)!;
     if (r.lastFileOrder === undefined || r.lastFileOrder <= result.fileOrder) {
       r.lastFileOrder = result.fileOrder;
