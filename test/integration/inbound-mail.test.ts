@@ -102,6 +102,15 @@ const provenLead: SesStamp = {
   fromDomain: ORG_DOMAIN,
 };
 
+/** SES's verdicts on mail from the attacker's own servers: SPF and DKIM pass for their domain, DMARC fails for the From's. */
+const PASSES_ONLY_FOR_ATTACKER: SesStamp = {
+  spf: 'pass',
+  envelopeFrom: 'bounce@attacker.example',
+  dkim: [{ result: 'pass', domain: 'attacker.example' }],
+  dmarc: 'fail',
+  fromDomain: ORG_DOMAIN,
+};
+
 describe('inbound mail that SES does not prove came from a lead contact', () => {
   it('is refused when the only passing Authentication-Results is one the sender wrote into their own headers', async () => {
     const forged = await replyWithSheet(LEAD, await filled('Assisted with technical issue only'), {
@@ -123,15 +132,7 @@ describe('inbound mail that SES does not prove came from a lead contact', () => 
 
   it("is refused when SPF and DKIM pass only for the attacker's own domain (From: the lead address, DMARC fails)", async () => {
     const raw = await replyWithSheet(LEAD, await filled('Assisted with technical issue only'));
-    const { result, emails } = await receive(
-      asSesStores(raw, {
-        spf: 'pass',
-        envelopeFrom: 'bounce@attacker.example',
-        dkim: [{ result: 'pass', domain: 'attacker.example' }],
-        dmarc: 'fail',
-        fromDomain: ORG_DOMAIN,
-      }),
-    );
+    const { result, emails } = await receive(asSesStores(raw, PASSES_ONLY_FOR_ATTACKER));
     expect(result).toEqual([expect.objectContaining({ outcome: 'refused', refusal: 'unauthenticated-sender' })]);
     expect(emails).toEqual([]);
     expect((await referrals.get(referralIds[0]!))!.outcome).toBeUndefined();
@@ -142,15 +143,7 @@ describe('inbound mail that SES does not prove came from a lead contact', () => 
     const raw = await replyWithSheet(LEAD, Buffer.from('not a sheet'), {
       fileName: 'Your PAL access expires today - sign in at http://evil.example to keep it.xlsx',
     });
-    const { result, emails } = await receive(
-      asSesStores(raw, {
-        spf: 'pass',
-        envelopeFrom: 'bounce@attacker.example',
-        dkim: [{ result: 'pass', domain: 'attacker.example' }],
-        dmarc: 'fail',
-        fromDomain: ORG_DOMAIN,
-      }),
-    );
+    const { result, emails } = await receive(asSesStores(raw, PASSES_ONLY_FOR_ATTACKER));
     expect(emails.map((e) => ({ to: e.destination.to, text: e.body.text }))).toEqual([]);
     expect(result).toEqual([expect.objectContaining({ outcome: 'refused', refusal: 'unauthenticated-sender' })]);
   });
