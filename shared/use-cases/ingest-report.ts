@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodePathSegment } from '../api/path-segment';
 import { RetryLaterError } from '../domain/errors';
 import { REPORT_ID_PATTERN } from '../domain/report';
 import { verifyReportIdentity } from '../domain/report-signature';
@@ -48,7 +49,7 @@ export async function ingestReturnedFile(deps: IngestDeps, origin: FileOrigin): 
   if (!sender || !known) {
     return [await refuse(deps, origin, new Refusal('unknown-sender', 'the sender is not a lead contact'))];
   }
-  const fileName = echoableFileName(decodedFileName(object.metadata?.['file-name']));
+  const fileName = echoableFileName(fileNameOf(object.metadata?.['file-name']));
   const notify = { to: sender, ...(fileName && { fileName }) };
   if ('tooLarge' in object) return [await refuse(deps, origin, new Refusal('too-large', tooLargeText(), notify))];
   return [await ingestSheet(deps, origin, object.body, { sender, notify })];
@@ -142,13 +143,8 @@ async function ingestSheet(
 }
 
 /** The file name mail-intake stored (URI-encoded, as S3 metadata is ASCII); a malformed one is dropped. */
-function decodedFileName(encoded: string | undefined): string | undefined {
-  if (!encoded) return undefined;
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return undefined;
-  }
+function fileNameOf(encoded: string | undefined): string | undefined {
+  return encoded ? decodePathSegment(encoded) : undefined;
 }
 
 function tooLargeText(): string {
