@@ -99,6 +99,7 @@ async function sendReport(
   referrals.sort((a, b) => a.referredAt.localeCompare(b.referredAt) || a.referralId.localeCompare(b.referralId));
 
   const now = deps.clock();
+  const referralIds = referrals.map((r) => r.referralId);
   const { report: stored } = await deps.reports.createIfAbsent({
     reportId,
     organizationId: organization.organizationId,
@@ -108,13 +109,12 @@ async function sendReport(
     sendDate: window.sendDate,
     dueDate: window.dueDate,
     referralCount: referrals.length,
-    referralIds: referrals.map((r) => r.referralId),
+    referralIds,
     fileKey: reportFileKey(window, organization.organizationId),
     status: 'sent',
     createdAt: now.toISOString(),
   });
   let report = stored;
-  const referralIds = referrals.map((r) => r.referralId);
   if (resend && !sameList(report.referralIds, referralIds)) {
     // A resent sheet is rebuilt from the referrals as they stand: its returns are checked against that list.
     await deps.reports.setReferrals(reportId, referralIds);
