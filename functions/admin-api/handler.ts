@@ -5,7 +5,7 @@ import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
 import { decodePathSegment } from '../../shared/api/path-segment';
-import { parseCsv } from '../../shared/domain/csv';
+import { parseCsv } from '../../shared/format/csv';
 import { ConcurrentUpdateError, NotFoundError, RuleViolation, StaleCopyError } from '../../shared/domain/errors';
 import { LANGUAGES } from '../../shared/domain/languages';
 import type { LanguageCode } from '../../shared/domain/languages';

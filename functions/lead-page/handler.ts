@@ -11,7 +11,7 @@ import { withSecrets } from '../../shared/adapters/secrets';
 import type { LeadPageConfig } from '../../shared/config';
 import { LeadPageConfigSchema, loadConfig } from '../../shared/config';
 import { leadDeadlines, leadRows, leadTableHtml, repeatNote } from '../../shared/domain/lead-email';
-import { escapeHtml } from '../../shared/domain/html';
+import { escapeHtml } from '../../shared/format/html';
 import { checkLinkToken, deriveKey } from '../../shared/domain/signed-link';
 import type { AssisterDirectory } from '../../shared/ports/assister-directory.port';
 import type { AuditLog } from '../../shared/ports/audit-log.port';

@@ -5,7 +5,7 @@ import { buildReportDeps } from '../../shared/adapters/report-deps';
 import { atColdStart } from '../../shared/adapters/cold-start';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { loadConfig, ReportsConfigSchema } from '../../shared/config';
-import { escapeHtml } from '../../shared/domain/html';
+import { escapeHtml } from '../../shared/format/html';
 import { REPORT_ID_PATTERN } from '../../shared/domain/report';
 import { spokenDate } from '../../shared/domain/report-email';
 import { DEFAULT_XLSX_LIMITS } from '../../shared/reports/xlsx-safety';

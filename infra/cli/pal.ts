@@ -24,7 +24,7 @@ import { buildAdminDeps, reportDepsOf } from '../../shared/adapters/admin-deps';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
-import { parseCsv } from '../../shared/domain/csv';
+import { parseCsv } from '../../shared/format/csv';
 import { NotFoundError, RuleViolation } from '../../shared/domain/errors';
 import { addDays, IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import { OrganizationSchema } from '../../shared/domain/organization';

@@ -1,6 +1,6 @@
 import type { Coverage } from '../domain/coverage';
 import { countyByFips } from '../domain/counties';
-import { escapeHtml } from '../domain/html';
+import { escapeHtml } from '../format/html';
 import type { Performance } from '../domain/performance';
 import type { Report } from '../domain/report';
 import type { ReferralSummary } from '../ports/referral-store.port';

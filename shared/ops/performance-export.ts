@@ -13,7 +13,7 @@ import {
   type ResolutionOrNone,
   type Share,
 } from '../domain/performance';
-import { neutralizeFormulaText } from '../domain/report-sheet';
+import { neutralizeFormulaText } from '../format/formula-text';
 import type { ReportingWindow } from '../domain/reporting-calendar';
 
 /*

@@ -4,7 +4,7 @@ import { OrganizationSchema, type Organization } from '../../shared/domain/organ
 import { computePerformance, type Performance } from '../../shared/domain/performance';
 import type { Referral } from '../../shared/domain/referral';
 import type { Report } from '../../shared/domain/report';
-import type { Resolution } from '../../shared/domain/report-sheet';
+import type { Resolution } from '../../shared/domain/outcome';
 import { loadDefaultReportingCalendar } from '../../shared/domain/reporting-calendar';
 import {
   PERFORMANCE_SHEETS,
