@@ -13,7 +13,9 @@ import { addDays, IsoDateSchema, minnesotaDateOf } from '../../shared/domain/min
 import { renderCoverageMap } from '../../shared/ops/coverage-map';
 import { renderOpsPage } from '../../shared/ops/ops-page';
 import { readFirstSheetTable, SheetTableError } from '../../shared/reports/sheet-table';
-import { performanceCsv, performancePage, performanceWorkbook } from '../../shared/ops/performance-export';
+import { performanceCsv } from '../../shared/ops/performance-csv';
+import { performancePage } from '../../shared/ops/performance-page';
+import { performanceWorkbook } from '../../shared/ops/performance-workbook';
 import {
   coverageToday,
   DEFAULT_LOOKBACK_DAYS,

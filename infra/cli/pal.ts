@@ -12,7 +12,9 @@ import { opsPage, readSheetTable } from '../../functions/admin-api/handler';
 import { LANGUAGES } from '../../shared/domain/languages';
 import type { LanguageCode } from '../../shared/domain/languages';
 import { renderCoverageMap } from '../../shared/ops/coverage-map';
-import { performanceCsv, performancePage, performanceWorkbook } from '../../shared/ops/performance-export';
+import { performanceCsv } from '../../shared/ops/performance-csv';
+import { performancePage } from '../../shared/ops/performance-page';
+import { performanceWorkbook } from '../../shared/ops/performance-workbook';
 import {
   coverageToday,
   DEFAULT_LOOKBACK_DAYS,

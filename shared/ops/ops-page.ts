@@ -6,7 +6,7 @@ import type { Report } from '../domain/report';
 import type { ReferralSummary } from '../ports/referral-store.port';
 import type { UndeliveredLead } from '../use-cases/admin/ops-figures';
 import { renderCoverageMap } from './coverage-map';
-import { performancePage } from './performance-export';
+import { performancePage } from './performance-page';
 
 export interface OpsPageInput {
   readonly today: string;
