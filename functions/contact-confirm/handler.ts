@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { htmlPage } from '../../shared/api/html-page';
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import type { ContactConfirmPageDeps } from '../../shared/wiring/contacts';
 import { contactConfirmWiring } from '../../shared/wiring/contacts';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';

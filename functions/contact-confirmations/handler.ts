@@ -1,4 +1,4 @@
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import { contactConfirmationsWiring } from '../../shared/wiring/contacts';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { JobInputSchema } from '../../shared/api/jobs';

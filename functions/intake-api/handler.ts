@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { openApiDocument } from '../../shared/api/openapi';
 import type { ReferralStatusView } from '../../shared/api/referral-api.schema';
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import type { IntakeApiDeps } from '../../shared/wiring/intake';
 import { intakeApiWiring } from '../../shared/wiring/intake';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { htmlPage } from '../../shared/api/html-page';
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import type { LeadPageDeps } from '../../shared/wiring/lead-page';
 import { leadPageWiring } from '../../shared/wiring/lead-page';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';

@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ObjectCreatedSchema, RETURN_PREFIXES } from '../../shared/api/jobs';
 import { decodeObjectKey } from '../../shared/api/path-segment';
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import { mailIntakeWiring } from '../../shared/wiring/reports';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import type { MailIntakeDeps, UnpackResult } from '../../shared/use-cases/unpack-inbound-mail';

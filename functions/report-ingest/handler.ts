@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ObjectCreatedSchema, RETURN_PREFIXES } from '../../shared/api/jobs';
 import { decodeObjectKey } from '../../shared/api/path-segment';
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import { reportIngestWiring } from '../../shared/wiring/reports';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import type { IngestDeps } from '../../shared/use-cases/ingest-report';

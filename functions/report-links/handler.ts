@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { htmlPage } from '../../shared/api/html-page';
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import { reportLinksWiring } from '../../shared/wiring/reports';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { escapeHtml } from '../../shared/domain/html';

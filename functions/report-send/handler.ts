@@ -1,4 +1,4 @@
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import { reportSendWiring } from '../../shared/wiring/reports';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { minnesotaDateOf } from '../../shared/domain/minnesota-time';

@@ -1,4 +1,4 @@
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import type { RepublishDeps } from '../../shared/wiring/intake';
 import { republishWiring } from '../../shared/wiring/intake';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';

@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ReferralCreated } from '../../events/referral-events';
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import { routeReferralWiring } from '../../shared/wiring/routing';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import type { RouteReferralDeps, RouteReferralResult } from '../../shared/use-cases/route-referral';

@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 import { sesFeedbackWiring } from '../../shared/wiring/routing';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { readMailFeedback, SesFeedbackEventSchema } from '../../shared/domain/mail-feedback';
