@@ -91,6 +91,17 @@ export interface Touches {
   readonly sendsFrom?: readonly ('lead' | 'report')[];
 }
 
+/** A bundle's budget (scripts/check-bundles.ts): minified bytes of index.mjs, and packages it must not carry. */
+export interface BundleBudget {
+  readonly maxBytes: number;
+  readonly forbidden: readonly string[];
+}
+const KB = 1000;
+const MB = 1000 * KB;
+/** The budgets: intake and routing ≤ 400 KB without exceljs; report and ingest ≤ 1.5 MB. */
+const LEAN: BundleBudget = { maxBytes: 400 * KB, forbidden: ['exceljs', 'mailparser'] };
+const REPORTING: BundleBudget = { maxBytes: 1.5 * MB, forbidden: [] };
+
 export interface FunctionSpec<S extends z.ZodObject = z.ZodObject, D = never, H = unknown> {
   readonly description: string;
   /** Its configuration schema and deps builder (shared/wiring/), the same on Lambda and locally. */
@@ -104,6 +115,8 @@ export interface FunctionSpec<S extends z.ZodObject = z.ZodObject, D = never, H 
   /** Reserved (and capped) when the deployment reserves concurrency (context reservedConcurrency). */
   readonly reservedConcurrency: number;
   readonly touches: Touches;
+  /** @default lean: 400 KB, neither exceljs nor mailparser (a function on a request path). */
+  readonly bundle?: BundleBudget;
 }
 
 const define = <S extends z.ZodObject, D, H>(spec: FunctionSpec<S, D, H>) => spec;
@@ -177,6 +190,7 @@ export const FUNCTIONS = {
     memorySize: 1024,
     timeoutSeconds: 10 * 60,
     reservedConcurrency: 1,
+    bundle: REPORTING,
     touches: {
       tables: { referrals: 'read', directory: 'read', reports: 'readWrite' },
       bucket: { writes: ['generated'] },
@@ -190,6 +204,7 @@ export const FUNCTIONS = {
     trigger: daily('07:15', 'Daily 07:15 America/Chicago: reminders, overdue marks, OverdueReports', 'reportDue'),
     timeoutSeconds: 2 * 60,
     reservedConcurrency: 1,
+    bundle: REPORTING,
     touches: { tables: { directory: 'read', reports: 'readWrite' }, sendsFrom: ['report'] },
   }),
   'report-ingest': define({
@@ -205,6 +220,7 @@ export const FUNCTIONS = {
     memorySize: 1024,
     timeoutSeconds: 2 * 60,
     reservedConcurrency: 5,
+    bundle: { maxBytes: 1.5 * MB, forbidden: ['mailparser'] },
     touches: {
       tables: { referrals: 'readWrite', directory: 'read', reports: 'readWrite' },
       bucket: { reads: ['returned', 'received'] },
@@ -225,6 +241,8 @@ export const FUNCTIONS = {
     memorySize: 512,
     timeoutSeconds: 60,
     reservedConcurrency: 5,
+    // Inbound email only: the MIME parser and its charset tables (~0.8 MB), no spreadsheet library.
+    bundle: { maxBytes: 2 * MB, forbidden: ['exceljs'] },
     touches: {
       tables: { directory: 'read' },
       bucket: { reads: ['inbound'], writes: ['received'] },
@@ -244,6 +262,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     reservedConcurrency: 10,
     // It signs presigned URLs with its own role: the download of reports/ and the upload to returned/.
+    bundle: REPORTING,
     touches: { tables: { reports: 'read' }, bucket: { reads: ['generated'], writes: ['returned'] } },
   }),
   'lead-page': define({
@@ -307,6 +326,8 @@ export const FUNCTIONS = {
     memorySize: 1024,
     timeoutSeconds: 29,
     reservedConcurrency: 5,
+    // Ops only (no consumer waits on its cold start): spreadsheets and the county atlas of the coverage map.
+    bundle: { maxBytes: 2.5 * MB, forbidden: ['mailparser'] },
     touches: {
       tables: { referrals: 'readWrite', directory: 'readWrite', reports: 'readWrite', audit: 'readAppend' },
       bucket: { reads: ['generated'], writes: ['generated'] },
@@ -325,6 +346,10 @@ export type HandlerOf<N extends FunctionName> = ReturnType<(typeof FUNCTIONS)[N]
 export type AnyFunctionSpec = FunctionSpec<z.ZodObject, never, unknown>;
 export function specOf(name: FunctionName): AnyFunctionSpec {
   return FUNCTIONS[name] as unknown as AnyFunctionSpec;
+}
+
+export function bundleBudgetOf(name: FunctionName): BundleBudget {
+  return specOf(name).bundle ?? LEAN;
 }
 
 /** The handler module of a function, relative to the repository root. */
