@@ -1,6 +1,6 @@
 /**
- * The function manifest: every Lambda of the back end, one entry each, and the one place to add a
- * fifteenth (docs/function-manifest.md, "Adding a function"). It drives the CDK function constructs,
+ * The function manifest: every Lambda of the back end, one entry each, and the one place a new one
+ * is wired (docs/function-manifest.md, "Adding a function"). It drives the CDK function constructs,
  * their configuration and grants (infra/aws/constructs/pal-functions.construct.ts), their triggers
  * (event-triggers.construct.ts), the bundles (scripts/bundle-functions.ts), the local stack's wiring
  * (infra/local/) and the infra tests' lists.
@@ -32,16 +32,12 @@ import { createRouteReferralHandler } from '../functions/route-referral/handler'
 import { createSesFeedbackHandler } from '../functions/ses-feedback/handler';
 import { RETURN_PREFIXES } from '../shared/api/jobs';
 import { adminApiWiring } from '../shared/wiring/admin';
-import { contactConfirmationsWiring, contactConfirmWiring } from '../shared/wiring/contacts';
+import { contactConfirmationsWiring } from '../shared/wiring/contact-confirmations';
+import { contactConfirmWiring } from '../shared/wiring/contact-confirm';
 import { intakeApiWiring, republishWiring } from '../shared/wiring/intake';
 import { leadPageWiring } from '../shared/wiring/lead-page';
-import {
-  mailIntakeWiring,
-  reportDueWiring,
-  reportIngestWiring,
-  reportLinksWiring,
-  reportSendWiring,
-} from '../shared/wiring/reports';
+import { mailIntakeWiring } from '../shared/wiring/mail-intake';
+import { reportDueWiring, reportIngestWiring, reportLinksWiring, reportSendWiring } from '../shared/wiring/reports';
 import { routeReferralWiring, sesFeedbackWiring } from '../shared/wiring/routing';
 import type { BundleBudget, FunctionSpec } from './function-spec';
 import { daily, define, LEAN, MB, REPORTING } from './function-spec';

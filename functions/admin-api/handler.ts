@@ -1,8 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { AdminDeps } from '../../shared/wiring/admin';
-import { reportDepsOf } from '../../shared/wiring/admin';
+import { adminApiWiring, reportDepsOf } from '../../shared/wiring/admin';
 import { atColdStart } from '../../shared/wiring/cold-start';
-import { adminApiWiring } from '../../shared/wiring/admin';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { decodePathSegment } from '../../shared/api/path-segment';
 import { parseCsv } from '../../shared/domain/csv';

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { htmlPage } from '../../shared/api/html-page';
 import { atColdStart } from '../../shared/wiring/cold-start';
-import type { ContactConfirmPageDeps } from '../../shared/wiring/contacts';
-import { contactConfirmWiring } from '../../shared/wiring/contacts';
+import type { ContactConfirmPageDeps } from '../../shared/wiring/contact-confirm';
+import { contactConfirmWiring } from '../../shared/wiring/contact-confirm';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { checkContactLink, confirmLeadContact } from '../../shared/use-cases/contact-confirmations';
 

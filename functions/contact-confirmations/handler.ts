@@ -1,5 +1,5 @@
 import { atColdStart } from '../../shared/wiring/cold-start';
-import { contactConfirmationsWiring } from '../../shared/wiring/contacts';
+import { contactConfirmationsWiring } from '../../shared/wiring/contact-confirmations';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { JobInputSchema } from '../../shared/api/jobs';
 import { minnesotaDateOf } from '../../shared/domain/minnesota-time';

@@ -2,7 +2,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { ObjectCreatedSchema, RETURN_PREFIXES } from '../../shared/api/jobs';
 import { decodeObjectKey } from '../../shared/api/path-segment';
 import { atColdStart } from '../../shared/wiring/cold-start';
-import { mailIntakeWiring } from '../../shared/wiring/reports';
+import { mailIntakeWiring } from '../../shared/wiring/mail-intake';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import type { MailIntakeDeps, UnpackResult } from '../../shared/use-cases/unpack-inbound-mail';
 import { unpackInboundMail } from '../../shared/use-cases/unpack-inbound-mail';

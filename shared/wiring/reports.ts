@@ -1,9 +1,8 @@
 import { loadDefaultReportingCalendar } from '../domain/reporting-calendar';
-import type { MailIntakeConfig, ReportsConfig } from '../config';
-import { MailIntakeConfigSchema, ReportsConfigSchema } from '../config';
+import type { ReportsConfig } from '../config';
+import { ReportsConfigSchema } from '../config';
 import type { DueDeps } from '../use-cases/check-due-reports';
 import type { IngestDeps } from '../use-cases/ingest-report';
-import type { MailIntakeDeps } from '../use-cases/unpack-inbound-mail';
 import type { LocalCredentials } from '../adapters/aws-clients';
 import { documentClient, eventBridgeClient, s3Client } from '../adapters/aws-clients';
 import { DynamoAssisterDirectory } from '../adapters/dynamo-directory.adapter';
@@ -54,19 +53,3 @@ export const reportSendWiring = reportWiring('report-send');
 export const reportDueWiring = reportWiring('report-due');
 export const reportIngestWiring = reportWiring('report-ingest');
 export const reportLinksWiring = reportWiring('report-links');
-
-/** mail-intake: the bucket, the directory (who may send sheets), the report sender for refusals. */
-export function buildMailIntakeDeps(config: MailIntakeConfig, credentials?: LocalCredentials): MailIntakeDeps {
-  return {
-    files: new S3ReportFiles(s3Client(config, credentials), config.REPORTS_BUCKET),
-    directory: new DynamoAssisterDirectory(documentClient(config, credentials), config.DIRECTORY_TABLE),
-    mailer: sesMailer(config, config.REPORT_SENDER, credentials),
-    events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
-    log: createLogger('mail-intake'),
-    metrics: new EmfOpsMetrics(config.POWERTOOLS_METRICS_NAMESPACE, 'mail-intake'),
-    clock: () => new Date(),
-    programContact: config.PROGRAM_CONTACT,
-    requireSenderAuthentication: config.REQUIRE_SENDER_AUTHENTICATION === 'true',
-  };
-}
-export const mailIntakeWiring = wiring(MailIntakeConfigSchema, buildMailIntakeDeps);

@@ -1,6 +1,6 @@
-import type { ContactConfirmationsConfig, ContactConfirmPageConfig } from '../config';
-import { ContactConfirmationsConfigSchema, ContactConfirmPageConfigSchema } from '../config';
-import type { ContactConfirmationsDeps, ContactConfirmDeps } from '../use-cases/contact-confirmations';
+import type { ContactConfirmationsConfig } from '../config';
+import { ContactConfirmationsConfigSchema } from '../config';
+import type { ContactConfirmationsDeps } from '../use-cases/contact-confirmations';
 import type { LocalCredentials } from '../adapters/aws-clients';
 import { documentClient, eventBridgeClient } from '../adapters/aws-clients';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.adapter';
@@ -37,23 +37,4 @@ export function buildContactConfirmationsDeps(
   };
 }
 
-export type ContactConfirmPageDeps = ContactConfirmDeps & { readonly programContact: string };
-
-/** contact-confirm: the page a confirmation link opens. */
-export function buildContactConfirmPageDeps(
-  config: ContactConfirmPageConfig,
-  credentials?: LocalCredentials,
-): ContactConfirmPageDeps {
-  const doc = documentClient(config, credentials);
-  return {
-    directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
-    audit: new DynamoAuditLog(doc, config.AUDIT_TABLE),
-    signingSecret: Buffer.from(config.SIGNING_SECRET, 'utf8'),
-    programContact: config.PROGRAM_CONTACT,
-    log: createLogger('contact-confirm'),
-    clock: () => new Date(),
-  };
-}
-
 export const contactConfirmationsWiring = wiring(ContactConfirmationsConfigSchema, buildContactConfirmationsDeps);
-export const contactConfirmWiring = wiring(ContactConfirmPageConfigSchema, buildContactConfirmPageDeps);
