@@ -26,16 +26,18 @@ const envOf = (name: FunctionName) => (propsOf(name).Environment as { Variables:
 
 /** The functions whose schema reads a variable (the manifest's schema is the one its handler loads). */
 const reading = (variable: string) => FUNCTION_NAMES.filter((n) => configKeysOf(n).includes(variable));
-/** The functions API Gateway invokes, found in the template: a method integrates them. */
-const apiInvoked = () =>
-  FUNCTION_NAMES.filter((name) => {
-    const arn = `<${synth.idOf(fnOf(name).function)}.Arn>`;
-    return Object.values(synth.resources).some(
-      (r) =>
-        r.Type === 'AWS::ApiGateway::Method' &&
-        JSON.stringify(flat((r.Properties!.Integration as { Uri?: unknown } | undefined)?.Uri ?? '')).includes(arn),
-    );
-  });
+/** The REST APIs (by logical id) whose methods integrate a function, found in the template. */
+const apisInvoking = (name: FunctionName) => {
+  const arn = `<${synth.idOf(fnOf(name).function)}.Arn>`;
+  const apis = Object.values(synth.resources)
+    .filter((r) => r.Type === 'AWS::ApiGateway::Method')
+    .filter((r) =>
+      JSON.stringify(flat((r.Properties!.Integration as { Uri?: unknown } | undefined)?.Uri ?? '')).includes(arn),
+    )
+    .map((r) => flat(r.Properties!.RestApiId));
+  return [...new Set(apis)];
+};
+const apiInvoked = () => FUNCTION_NAMES.filter((name) => apisInvoking(name).length > 0);
 
 describe('the deployed functions', () => {
   test('are exactly the functions/*/handler.ts entries, one manifest entry each (infra/functions.ts)', () => {
@@ -145,8 +147,13 @@ describe('the deployed functions', () => {
     }
   });
 
-  test('API Gateway invokes exactly the functions whose manifest trigger is an API', () => {
-    expect(apiInvoked().sort()).toEqual(FUNCTION_NAMES.filter((n) => specOf(n).trigger.kind === 'api').sort());
+  test('API Gateway invokes exactly the functions whose manifest trigger is an API, each from its API', () => {
+    const apiId = { intake: synth.stack.intakeApi.restApi.api, links: synth.stack.linksApi.restApi.api };
+    const declared = FUNCTION_NAMES.flatMap((name) => {
+      const trigger = specOf(name).trigger;
+      return trigger.kind === 'api' ? [[name, [`<${synth.idOf(apiId[trigger.api])}>`]]] : [];
+    });
+    expect(apiInvoked().map((name) => [name, apisInvoking(name)])).toEqual(declared);
   });
 
   test.each([...FUNCTION_NAMES])('%s: a dead-letter queue if (and only if) it is invoked asynchronously', (name) => {
