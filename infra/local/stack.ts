@@ -171,9 +171,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     forwardObjectCreated(s3, bus, REPORTS_BUCKET);
 
-    const sweep = handlers['republish-referrals'];
-    if (options.sweepEveryMs > 0) {
-      const timer = setInterval(() => sweep().catch(() => undefined), options.sweepEveryMs);
+    // Jobs on a rate (the sweeper): every sweepEveryMs here, so tests can run them on demand instead.
+    for (const job of options.sweepEveryMs > 0 ? schedules.periodic : []) {
+      const timer = setInterval(() => job.run().catch(() => undefined), options.sweepEveryMs);
       closers.push(async () => clearInterval(timer));
     }
     // On AWS contact-confirmations resumes suspensions; locally ops' deps do, as that function.
@@ -200,6 +200,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       writeFileSync(join(dataDir, 'stack.json'), JSON.stringify({ pid: process.pid, env }, null, 2), { mode: 0o600 });
     }
 
+    const sweep = handlers['republish-referrals'];
     const send = handlers['report-send'];
     const due = handlers['report-due'];
     const confirmations = handlers['contact-confirmations'];
