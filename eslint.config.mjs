@@ -23,8 +23,9 @@ export default tseslint.config(
           patterns: [
             { group: ['@aws-sdk/*', '@aws-lambda-powertools/*'], message: 'Domain code imports no AWS SDK.' },
             {
-              // The reporting calendar is data the domain reads, the one file outside it.
-              regex: '^\\.\\./(?!\\.\\./config/reporting-calendar\\.json$)',
+              // Outside the domain it reads only the reporting calendar (data) and shared/format (pure
+              // escaping the emails it composes need, with no I/O).
+              regex: '^\\.\\./(?!\\.\\./config/reporting-calendar\\.json$|format/)',
               message: 'Domain code imports only domain code.',
             },
           ],
