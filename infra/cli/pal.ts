@@ -21,8 +21,8 @@ import {
   performanceBetween,
   undeliveredLeads,
 } from '../../shared/use-cases/admin/ops-figures';
-import type { AdminDeps } from '../../shared/adapters/admin-deps';
-import { buildAdminDeps, reportDepsOf } from '../../shared/adapters/admin-deps';
+import type { AdminDeps } from '../../shared/wiring/admin';
+import { buildAdminDeps, reportDepsOf } from '../../shared/wiring/admin';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
