@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { htmlPage } from '../../shared/api/html-page';
+import { htmlFallback, htmlPage } from '../../shared/api/http/html-page';
+import type { ApiRequest } from '../../shared/api/http/router';
+import { createRouter, errorName, route } from '../../shared/api/http/router';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient } from '../../shared/adapters/aws-clients';
 import { atColdStart } from '../../shared/adapters/cold-start';
@@ -50,12 +52,13 @@ export function buildLeadPageDeps(config: LeadPageConfig, credentials?: LocalCre
  * is no longer shown to the first organization.
  */
 export function createLeadPageHandler(deps: LeadPageDeps) {
-  return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const match = /^\/leads\/(ref_[a-z2-7]{26})\/?$/.exec(event.path);
-    if (!match || (event.httpMethod !== 'GET' && event.httpMethod !== 'POST')) {
-      return htmlPage(404, 'Not found', ['There is no page at this address.']);
-    }
-    const referralId = match[1]!;
+  return createRouter([route(['GET', 'POST'], '/leads/{referralId}', leadPage, { referralId: /ref_[a-z2-7]{26}/ })], {
+    fallback: htmlFallback,
+    onUnexpected: (error) => deps.log.error('Lead page failed', errorName(error)),
+  });
+
+  async function leadPage({ event, params }: ApiRequest): Promise<APIGatewayProxyResult> {
+    const referralId = params.referralId!;
     const now = deps.clock();
     const check = checkLinkToken(
       event.queryStringParameters?.token,
@@ -113,7 +116,7 @@ export function createLeadPageHandler(deps: LeadPageDeps) {
       `${leadTableHtml([...locating.slice(0, 4), ...consumer, ...locating.slice(4)])}
 <p>${escapeHtml(`Questions about this lead: ${deps.programContact}. This page is not stored in your browser; open the link again to see it.`)}</p>`,
     );
-  };
+  }
 }
 
 const ready = atColdStart(async () =>

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIGatewayProxyEvent, EventBridgeEvent } from 'aws-lambda';
+import type { EventBridgeEvent } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
@@ -19,6 +19,8 @@ import { buildLeadPageDeps, createLeadPageHandler } from '../../functions/lead-p
 import { createReportDueHandler } from '../../functions/report-due/handler';
 import { createReportIngestHandler } from '../../functions/report-ingest/handler';
 import { buildMailIntakeDeps, createMailIntakeHandler } from '../../functions/mail-intake/handler';
+import { problem } from '../../shared/api/http/problem';
+import { headerOf } from '../../shared/api/http/responses';
 import { RETURN_PREFIXES } from '../../shared/api/jobs';
 import { createReportLinksHandler } from '../../functions/report-links/handler';
 import { createReportSendHandler } from '../../functions/report-send/handler';
@@ -265,7 +267,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
               identity: { ...event.requestContext.identity, userArn: 'local-ops-page' },
             },
           })
-        : { statusCode: 405, headers: { Allow: 'GET' }, body: '' },
+        : problem(
+            {
+              status: 405,
+              kind: 'method-not-allowed',
+              detail: 'Use GET on /ops',
+              issues: [{ field: 'method', rule: 'GET', message: 'must be GET' }],
+              instance: event.path,
+            },
+            { Allow: 'GET' },
+          ),
     );
     router.add('/admin', async (event) =>
       adminKeyMatches(headerOf(event, 'x-pal-admin-key'), adminKey)
@@ -276,20 +287,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
               identity: { ...event.requestContext.identity, userArn: 'local-admin' },
             },
           })
-        : {
-            statusCode: 403,
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify({
-              error: 'forbidden',
-              issues: [
-                {
-                  field: 'x-pal-admin-key',
-                  rule: 'admin-key',
-                  message: 'must be the local admin key (.local/admin-key)',
-                },
-              ],
-            }),
-          },
+        : problem({
+            status: 403,
+            kind: 'forbidden',
+            detail: 'This stack needs its admin key',
+            issues: [
+              {
+                field: 'x-pal-admin-key',
+                rule: 'admin-key',
+                message: 'must be the local admin key (.local/admin-key)',
+              },
+            ],
+            instance: event.path,
+          }),
     );
     const send = as('report-send', createReportSendHandler(reportDeps('report-send')));
     const due = as('report-due', createReportDueHandler(reportDeps('report-due')));
@@ -430,10 +440,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await closeAll(closers);
     throw error;
   }
-}
-
-function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
-  return Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
 }
 
 function keyStartsWith(event: EventBridgeEvent<string, unknown>, ...prefixes: string[]): boolean {

@@ -2,7 +2,7 @@ import type { LocalStack } from '../../infra/local/stack';
 import { postJson, sentEmails, settle, startTestStack } from './support/local-stack';
 import { referralBody } from './support/referrals';
 
-/* Every refused body gets a 4xx JSON error naming each bad field and its rule, and nothing is stored. */
+/* Every refused body gets a 4xx problem (RFC 9457) naming each bad field and its rule, and nothing is stored. */
 let stack: LocalStack;
 beforeAll(async () => {
   stack = await startTestStack();
@@ -10,7 +10,11 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 interface ErrorBody {
-  error: string;
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
   issues: { field: string; rule: string; message: string }[];
 }
 
@@ -44,8 +48,13 @@ describe('POST /referrals refuses', () => {
     const res = await refuse(referralBody(changes));
 
     expect(res.status).toBe(422);
-    expect(res.type).toMatch(/^application\/json/);
-    expect(res.body.error).toBe('invalid-referral');
+    expect(res.type).toBe('application/problem+json');
+    expect(res.body).toMatchObject({
+      type: 'https://pal.example.org/problems/invalid-referral',
+      title: 'The referral was refused',
+      status: 422,
+      instance: '/referrals',
+    });
     expect(res.body.issues).toContainEqual(expect.objectContaining({ field, rule }));
   });
 
@@ -88,6 +97,26 @@ describe('POST /referrals refuses', () => {
     expect(stack.bus.published.filter((e) => e['detail-type'] === 'Referral Created')).toHaveLength(1);
     await settle(stack);
     expect(await sentEmails(stack)).toHaveLength(1);
+  });
+});
+
+describe('routing', () => {
+  it('answers another method on a route with 405, naming the allowed one', async () => {
+    const res = await fetch(`${stack.apiUrl}/referrals`, { method: 'PUT', body: '{}' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({
+      type: 'https://pal.example.org/problems/method-not-allowed',
+      status: 405,
+      issues: [{ field: 'method', rule: 'POST' }],
+    });
+  });
+
+  it('answers a path that is no route with a 404 problem', async () => {
+    const res = await fetch(`${stack.apiUrl}/referral`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ status: 404, issues: [{ field: 'path', rule: 'known-route' }] });
   });
 });
 

@@ -7,7 +7,10 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { ProblemKind } from '../../../shared/api/http/problem';
+import { PROBLEM_CONTENT_TYPE, problemBody } from '../../../shared/api/http/problem';
 import { MAX_REFERRAL_BODY_BYTES } from '../../../shared/domain/referral-request.schema';
+import type { FieldIssue } from '../../../shared/domain/validation';
 import { nagResource } from './nag-finding';
 import type { ApiGatewayAccount } from './api-gateway-account.construct';
 import type { PalFunction } from './pal-function.construct';
@@ -112,20 +115,36 @@ export class IntakeApi extends Construct {
       defaultMethodOptions: { ...validated, requestParameters: { 'method.request.path.proxy': true } },
     });
 
-    // The gateway's refusals in the handler's shape (error, message, issues).
-    const json = (error: string, message: string, field: string, rule: string, detail: string) => ({
-      'application/json': JSON.stringify({ error, message, issues: [{ field, rule, message: detail }] }),
+    // The gateway's own refusals as the handler's RFC 9457 problems (type, title, status, detail, issues).
+    const refusal = (
+      type: apigw.ResponseType,
+      status: number,
+      kind: ProblemKind,
+      detail: string,
+      issue: FieldIssue,
+    ) => ({
+      type,
+      statusCode: String(status),
+      responseHeaders: { 'Content-Type': `'${PROBLEM_CONTENT_TYPE}'` },
+      // API Gateway picks a template by the request's content type; application/json is its default.
+      templates: { 'application/json': JSON.stringify(problemBody({ status, kind, detail, issues: [issue] })) },
     });
-    api.addGatewayResponse('BadRequestBody', {
-      type: apigw.ResponseType.BAD_REQUEST_BODY,
-      statusCode: '400',
-      templates: json('invalid-referral', 'The body is not a JSON object', 'body', 'json', 'must be a JSON object'),
-    });
-    api.addGatewayResponse('Throttled', {
-      type: apigw.ResponseType.THROTTLED,
-      statusCode: '429',
-      templates: json('throttled', 'Too many requests; retry with the same body', 'request', 'rate', 'slow down'),
-    });
+    api.addGatewayResponse(
+      'BadRequestBody',
+      refusal(apigw.ResponseType.BAD_REQUEST_BODY, 400, 'invalid-referral', 'The body is not a JSON object', {
+        field: 'body',
+        rule: 'json',
+        message: 'must be a JSON object',
+      }),
+    );
+    api.addGatewayResponse(
+      'Throttled',
+      refusal(apigw.ResponseType.THROTTLED, 429, 'throttled', 'Too many requests; retry with the same body', {
+        field: 'request',
+        rule: 'rate',
+        message: 'slow down',
+      }),
+    );
 
     const invokePolicy = (name: string, description: string, routes: readonly { method: string; path: string }[]) => {
       const policy = new iam.ManagedPolicy(this, name, {
