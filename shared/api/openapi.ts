@@ -48,6 +48,7 @@ export function openApiDocument(): Record<string, unknown> {
             '400': problem('The body is not JSON'),
             '409': problem('The crmReferralId was used before with a different body'),
             '413': problem('The body is larger than 64 KB'),
+            '405': problem('Another method than POST (the Allow header names it)'),
             '415': problem('Content-Type is not application/json'),
             '422': problem('A field breaks a rule; each is named in issues'),
             '429': problem('Throttled by the gateway; retry later with the same body'),
@@ -63,6 +64,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: {
             '200': json('ReferralStatus', 'The referral'),
             '404': problem('No such referral'),
+            '405': problem('Another method than GET (the Allow header names it)'),
             '500': problem('Not processed; try again'),
           },
         },

@@ -161,5 +161,13 @@ describe('GET', () => {
     );
     expect(request.required).not.toContain('referredAt');
     expect(request.additionalProperties).toBe(false);
+    // Refusals are documented as the problems the API sends.
+    const post = doc.paths['/referrals'] as { post: { responses: Record<string, { content: object }> } };
+    expect(post.post.responses['422']!.content).toEqual({
+      'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+    });
+    const problem = (doc.components.schemas as unknown as { Problem: { properties: { type: { enum: string[] } } } })
+      .Problem;
+    expect(problem.properties.type.enum).toContain('https://pal.example.org/problems/invalid-referral');
   });
 });
