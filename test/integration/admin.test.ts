@@ -64,6 +64,11 @@ describe('the admin API', () => {
   it('refuses a caller without the admin key (IAM on AWS)', async () => {
     const res = await admin('GET', '/organizations', undefined, 'wrong');
     expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({
+      type: 'https://pal.example.org/problems/forbidden',
+      status: 403,
+      issues: [{ field: 'x-pal-admin-key', rule: 'admin-key' }],
+    });
   });
 
   it('lists and shows organizations with their change history', async () => {

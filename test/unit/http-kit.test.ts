@@ -46,6 +46,14 @@ describe('the HTTP kit', () => {
     expect(body(res)).toEqual({ id: 't-7', q: 'one' });
   });
 
+  it("keeps each parameter its own value when a parameter's pattern has groups of its own", async () => {
+    const pair = createRouter(
+      [route('GET', '/{kind}/{id}', async ({ params }) => json(200, params), { kind: /(lead|report)s/ })],
+      { onUnexpected: () => undefined },
+    );
+    expect(body(await pair(event('GET', '/reports/r-1')))).toEqual({ kind: 'reports', id: 'r-1' });
+  });
+
   it('answers a path no pattern matches with a 404 problem naming the path', async () => {
     const res = await router(event('GET', '/things/x-7/more'));
     expect(res.statusCode).toBe(404);

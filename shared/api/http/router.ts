@@ -49,7 +49,8 @@ export function route(
       const param = /^\{(\w+)\}$/.exec(segment);
       if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       names.push(param[1]!);
-      return `(${params[param[1]!]?.source ?? '[^/]+'})`;
+      // Named, so groups inside a parameter's own pattern do not shift the others.
+      return `(?<${param[1]!}>${params[param[1]!]?.source ?? '[^/]+'})`;
     })
     .join('/');
   return {
@@ -89,7 +90,7 @@ export function createRouter(routes: readonly Route[], options: RouterOptions) {
           for (const m of candidate.methods) allow.add(m);
           continue;
         }
-        const params = Object.fromEntries(candidate.names.map((name, i) => [name, match[i + 1]!]));
+        const params = Object.fromEntries(candidate.names.map((name) => [name, match.groups![name]!]));
         request = { event, path, params, query };
         return await candidate.handle(request);
       }
