@@ -90,6 +90,16 @@ describe('IntakeApi', () => {
     expect(badBody!.p.ResponseParameters).toEqual({
       'gatewayresponse.header.Content-Type': "'application/problem+json'",
     });
+    const [tooLarge] = ofApi('AWS::ApiGateway::GatewayResponse').filter(
+      ({ p }) => p.ResponseType === 'REQUEST_TOO_LARGE',
+    );
+    expect(tooLarge!.p.StatusCode).toBe('413');
+    expect(
+      JSON.parse((tooLarge!.p.ResponseTemplates as Record<string, string>)['application/json']!) as object,
+    ).toMatchObject({
+      type: 'https://pal.example.org/problems/too-large',
+      issues: [{ field: 'body', rule: 'max-bytes' }],
+    });
   });
 
   test('throttled per stage, and POST /referrals on its own', () => {

@@ -7,10 +7,9 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { ProblemKind } from '../../../shared/api/http/problem';
+import { GATEWAY_MAX_BYTES, NOT_JSON, THROTTLED, tooLargeProblem } from '../../../shared/api/http/gateway-refusals';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../../../shared/api/http/problem';
 import { MAX_REFERRAL_BODY_BYTES } from '../../../shared/domain/referral-request.schema';
-import type { FieldIssue } from '../../../shared/domain/validation';
 import { nagResource } from './nag-finding';
 import type { ApiGatewayAccount } from './api-gateway-account.construct';
 import type { PalFunction } from './pal-function.construct';
@@ -115,35 +114,19 @@ export class IntakeApi extends Construct {
       defaultMethodOptions: { ...validated, requestParameters: { 'method.request.path.proxy': true } },
     });
 
-    // The gateway's own refusals as the handler's RFC 9457 problems (type, title, status, detail, issues).
-    const refusal = (
-      type: apigw.ResponseType,
-      status: number,
-      kind: ProblemKind,
-      detail: string,
-      issue: FieldIssue,
-    ) => ({
+    // The gateway's own refusals as the handler's RFC 9457 problems (shared/api/http/gateway-refusals.ts).
+    const refusal = (type: apigw.ResponseType, body: Record<string, unknown>) => ({
       type,
-      statusCode: String(status),
+      statusCode: String(body.status),
       responseHeaders: { 'Content-Type': `'${PROBLEM_CONTENT_TYPE}'` },
       // API Gateway picks a template by the request's content type; application/json is its default.
-      templates: { 'application/json': JSON.stringify(problemBody({ status, kind, detail, issues: [issue] })) },
+      templates: { 'application/json': JSON.stringify(body) },
     });
+    api.addGatewayResponse('BadRequestBody', refusal(apigw.ResponseType.BAD_REQUEST_BODY, problemBody(NOT_JSON)));
+    api.addGatewayResponse('Throttled', refusal(apigw.ResponseType.THROTTLED, problemBody(THROTTLED)));
     api.addGatewayResponse(
-      'BadRequestBody',
-      refusal(apigw.ResponseType.BAD_REQUEST_BODY, 400, 'invalid-referral', 'The body is not a JSON object', {
-        field: 'body',
-        rule: 'json',
-        message: 'must be a JSON object',
-      }),
-    );
-    api.addGatewayResponse(
-      'Throttled',
-      refusal(apigw.ResponseType.THROTTLED, 429, 'throttled', 'Too many requests; retry with the same body', {
-        field: 'request',
-        rule: 'rate',
-        message: 'slow down',
-      }),
+      'RequestTooLarge',
+      refusal(apigw.ResponseType.REQUEST_TOO_LARGE, tooLargeProblem(GATEWAY_MAX_BYTES)),
     );
 
     const invokePolicy = (name: string, description: string, routes: readonly { method: string; path: string }[]) => {
