@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LocalStack } from '../../infra/local/stack';
 import { postJson, sentEmails, settle, startTestStack } from './support/local-stack';
 import { referralBody } from './support/referrals';
@@ -97,6 +99,19 @@ describe('POST /referrals refuses', () => {
     expect(stack.bus.published.filter((e) => e['detail-type'] === 'Referral Created')).toHaveLength(1);
     await settle(stack);
     expect(await sentEmails(stack)).toHaveLength(1);
+  });
+});
+
+describe("the README's refusal example", () => {
+  it('is what the API answers for an unknown county and a broker asked for a Medical Assistance household', async () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('Every refusal is an RFC 9457 problem'));
+    const example = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section)![1]!) as unknown;
+
+    const res = await refuse(referralBody({ consumer: { county: 'Hennepinn' }, requestedAssisterType: 'broker' }));
+
+    expect(res.type).toBe('application/problem+json');
+    expect(res.body).toEqual(example);
   });
 });
 
