@@ -8,6 +8,7 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import demoDirectory from '../../config/demo-directory.json';
 import { ReferralCreated } from '../../events/catalog';
+import { withTransactions } from './dynalite-transactions';
 import { buildContactConfirmPageDeps, createContactConfirmHandler } from '../../functions/contact-confirm/handler';
 import {
   buildContactConfirmationsDeps,
@@ -144,12 +145,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dataDir = options.dataDir;
     if (dataDir) mkdirSync(dataDir, { recursive: true });
 
-    const dynamo = dynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      ...(dataDir && { path: join(dataDir, 'dynamodb') }),
-    });
+    const dynamo = withTransactions(
+      dynalite({
+        createTableMs: 0,
+        deleteTableMs: 0,
+        updateTableMs: 0,
+        ...(dataDir && { path: join(dataDir, 'dynamodb') }),
+      }),
+    );
     await listen(dynamo, 0);
     closers.push(() => close(dynamo));
     const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;

@@ -3,6 +3,7 @@ import { loadDefaultReportingCalendar } from '../domain/reporting-calendar';
 import type { RouteReferralDeps } from '../use-cases/route-referral';
 import type { LocalCredentials } from './aws-clients';
 import { documentClient, eventBridgeClient } from './aws-clients';
+import { DynamoAssignmentLedger } from './dynamo-assignment-ledger.adapter';
 import { DynamoAssisterDirectory } from './dynamo-directory.adapter';
 import { DynamoConsumerHistory } from './dynamo-consumer-history.adapter';
 import { DynamoReferralStore } from './dynamo-referral-store.adapter';
@@ -16,7 +17,7 @@ export function buildRouteReferralDeps(config: RoutingConfig, credentials?: Loca
   const store = new DynamoReferralStore(doc, config.REFERRALS_TABLE);
   return {
     referrals: store,
-    ledger: store,
+    ledger: new DynamoAssignmentLedger(doc, config.REFERRALS_TABLE, config.DIRECTORY_TABLE),
     directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
     consumerHistory: new DynamoConsumerHistory(doc, config.CONSUMER_HISTORY_TABLE),
     events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),

@@ -56,7 +56,7 @@ export const LINK_WRITERS = [
  * | --------------------- | -------------------------------------------------- | ---------------------------- | ------------- | -------- |
  * | intake-api            | referrals rw                                       |                              |               |          |
  * | republish-referrals   | referrals rw                                       |                              |               |          |
- * | route-referral        | referrals rw, directory r, consumer history rw     |                              | lead sender   | both     |
+ * | route-referral        | referrals rw, directory rw, consumer history rw    |                              | lead sender   | both     |
  * | report-send           | referrals r, directory r, reports rw               | write reports/               | report sender | signing  |
  * | report-due            | directory r, reports rw                            |                              | report sender | signing  |
  * | report-ingest         | referrals rw, directory r, reports rw              | read returned/, inbound/     | report sender | signing  |
@@ -118,7 +118,8 @@ export class PalFunctions extends Construct {
       invocation: 'async',
     });
     this.use(route, {
-      tables: { referrals: 'readWrite', directory: 'read', consumerHistory: 'readWrite' },
+      // Directory rw: the organizations' load counters are taken with each routing decision.
+      tables: { referrals: 'readWrite', directory: 'readWrite', consumerHistory: 'readWrite' },
       publishes: true,
       sendsFrom: [props.leadSender],
       secrets: ['consumerKey', 'signing'],
