@@ -160,16 +160,11 @@ export async function deliverLead(deps: RouteReferralDeps, referral: Referral): 
 /** What deciding needs of the routing deps (the fast tests give it in-memory ports). */
 export type DecideDeps = Pick<
   RouteReferralDeps,
-  | 'referrals'
-  | 'ledger'
-  | 'directory'
-  | 'consumerHistory'
-  | 'calendar'
-  | 'log'
-  | 'clock'
-  | 'consumerKeySecret'
-  | 'policy'
->;
+  'directory' | 'consumerHistory' | 'calendar' | 'log' | 'clock' | 'consumerKeySecret' | 'policy'
+> & {
+  readonly referrals: Pick<ReferralStore, 'recordRouting'>;
+  readonly ledger: Pick<AssignmentLedger, 'loadsOf' | 'assign'>;
+};
 
 /**
  * Decides once and takes the organization's slot in the same atomic write (`ledger.assign`): the
