@@ -66,7 +66,7 @@ const USAGE = `Usage: npm run pal -- <command>
   referrals undelivered [--days N]            lead emails in doubt, refused or stalled
   referrals resend ID --reason TEXT           email an undelivered lead again, once you know it is not there
   loads recount WINDOW_ID                     rebuild organizations' load counters for one reporting
-                                              window from its referrals (e.g. 2026-11-01_2026-11-14)
+                                              window from its referrals (e.g. 2026-11-16_2026-11-29)
   reports send [--date YYYY-MM-DD]            build and email the reports whose send date is that day
   reports due  [--date YYYY-MM-DD]            reminders, overdue marks
   reports resend REPORT_ID
