@@ -252,7 +252,8 @@ describe("each function's role allows only its own resources", () => {
     'republish-referrals': () => [...table('referrals', 'rw'), ...tableKey(true), ...publish()],
     'route-referral': () => [
       ...table('referrals', 'rw'),
-      ...table('directory', 'r'),
+      // The organizations' load counters, taken with each routing decision.
+      ...table('directory', 'rw'),
       ...table('consumerHistory', 'rw'),
       ...tableKey(true),
       ...publish(),
