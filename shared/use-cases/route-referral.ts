@@ -166,6 +166,8 @@ export type DecideDeps = Pick<
   readonly ledger: Pick<AssignmentLedger, 'loadsOf' | 'assign'>;
 };
 
+const MAX_CONFLICTS = 5;
+
 /**
  * Decides once and takes the organization's slot in the same atomic write (`ledger.assign`): the
  * loads come from counters, so this costs the same however many leads the window holds. When the
@@ -184,8 +186,10 @@ export async function decide(deps: DecideDeps, referral: Referral): Promise<Refe
   };
 
   let stored: Referral | undefined;
-  // Each retry follows a slot taken by another routing: at most one per candidate, plus conflicts.
-  for (let attempt = 0; attempt < organizationIds.length + 3 && !stored; attempt++) {
+  // A retry follows a slot taken meanwhile (at most one per candidate) or a write conflict (a few,
+  // spaced with jitter: DynamoDB cancels one of two transactions on the same counter at once).
+  let conflicts = 0;
+  for (let attempt = 0; attempt < organizationIds.length + MAX_CONFLICTS + 1 && !stored; attempt++) {
     const loads = await deps.ledger.loadsOf(organizationIds, periods);
     const decision = decideRouting(request, organizations, loads, deps.policy);
     const stamped = {
@@ -206,13 +210,19 @@ export async function decide(deps: DecideDeps, referral: Referral): Promise<Refe
       referredAt: referral.referredAt,
       ...(limited && { weeklyLimit: chosen.weeklyCapacity }),
     });
-    if (result.outcome === 'assigned' || result.outcome === 'already-decided') stored = result.referral;
-    else
-      deps.log.info('Routing tries again', {
-        referralId: referral.referralId,
-        organizationId: chosen.organizationId,
-        why: result.outcome,
-      });
+    if (result.outcome === 'assigned' || result.outcome === 'already-decided') {
+      stored = result.referral;
+      break;
+    }
+    deps.log.info('Routing tries again', {
+      referralId: referral.referralId,
+      organizationId: chosen.organizationId,
+      why: result.outcome,
+    });
+    if (result.outcome === 'contended') {
+      if (++conflicts > MAX_CONFLICTS) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** conflicts));
+    }
   }
   if (!stored) throw new RetryLaterError(`Routing ${referral.referralId} kept finding its organizations' slots taken`);
   const storedDecision = stored.routing;

@@ -19,6 +19,7 @@ export class InMemoryAssignmentLedger implements AssignmentLedger, Pick<Referral
   private readonly latest = new Map<string, string>();
   /** How many calls each method got: what a routing costs, in requests. */
   readonly calls = { loadsOf: 0, assign: 0, move: 0, recordRouting: 0 };
+  private conflicts = 0;
 
   constructor(referrals: readonly Referral[] = []) {
     for (const r of referrals) this.referrals.set(r.referralId, r);
@@ -55,9 +56,18 @@ export class InMemoryAssignmentLedger implements AssignmentLedger, Pick<Referral
     );
   }
 
+  /** The next `n` assigns are cancelled as DynamoDB cancels a transaction that met another on its items. */
+  conflictNext(n: number): void {
+    this.conflicts = n;
+  }
+
   async assign(referralId: string, decision: StoredRoutingDecision, slot: Slot): Promise<AssignResult> {
     this.calls.assign++;
     await turn();
+    if (this.conflicts > 0) {
+      this.conflicts--;
+      return { outcome: 'contended' };
+    }
     const current = this.referrals.get(referralId);
     if (!current) throw new Error(`Referral ${referralId} does not exist`);
     if (current.routing) return { outcome: 'already-decided', referral: current };

@@ -1,3 +1,4 @@
+import { RetryLaterError } from '../../shared/domain/errors';
 import type { Organization } from '../../shared/domain/organization';
 import { OrganizationSchema } from '../../shared/domain/organization';
 import type { Referral } from '../../shared/domain/referral';
@@ -145,6 +146,22 @@ describe('routing many referrals at once for the same organizations', () => {
 
     expect(decided.routing).toMatchObject({ organizationId: 'org-a', reason: 'repeat-consumer' });
     expect(ledger.leadsInWeek('org-a', MONDAY)).toBe(2);
+  });
+});
+
+describe('a routing whose transaction meets another on the same counters', () => {
+  it('reads the loads again and retries; after a few conflicts in a row it asks for the event again', async () => {
+    const { ledger, deps } = world([org('org-a', 5)], [referral(1), referral(2)]);
+
+    ledger.conflictNext(2);
+    const routed = await decide(deps, referral(1));
+    ledger.conflictNext(100);
+    const refused = decide(deps, referral(2));
+
+    expect(routed.routing?.organizationId).toBe('org-a');
+    await expect(refused).rejects.toBeInstanceOf(RetryLaterError);
+    expect(ledger.referral(referral(2).referralId)?.routing).toBeUndefined();
+    expect(ledger.leadsInWeek('org-a', MONDAY)).toBe(1);
   });
 });
 
