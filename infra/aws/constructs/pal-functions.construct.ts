@@ -50,13 +50,13 @@ export const LINK_WRITERS = [
 /**
  * The functions and what each may touch. Every function gets its configuration and its permissions
  * in the same call (`use`), and only for what its handler does (r = read, rw = read/write,
- * append = PutItem only):
+ * ru = read + UpdateItem, append = PutItem only):
  *
  * | function              | tables                                             | bucket                       | email from    | secrets  |
  * | --------------------- | -------------------------------------------------- | ---------------------------- | ------------- | -------- |
  * | intake-api            | referrals rw                                       |                              |               |          |
  * | republish-referrals   | referrals rw                                       |                              |               |          |
- * | route-referral        | referrals rw, directory rw, consumer history rw    |                              | lead sender   | both     |
+ * | route-referral        | referrals rw, directory ru, consumer history rw    |                              | lead sender   | both     |
  * | report-send           | referrals r, directory r, reports rw               | write reports/               | report sender | signing  |
  * | report-due            | directory r, reports rw                            |                              | report sender | signing  |
  * | report-ingest         | referrals rw, directory r, reports rw              | read returned/, inbound/     | report sender | signing  |
@@ -118,8 +118,8 @@ export class PalFunctions extends Construct {
       invocation: 'async',
     });
     this.use(route, {
-      // Directory rw: the organizations' load counters are taken with each routing decision.
-      tables: { referrals: 'readWrite', directory: 'readWrite', consumerHistory: 'readWrite' },
+      // Directory updates: the organizations' load counters, taken with each routing decision.
+      tables: { referrals: 'readWrite', directory: 'readUpdate', consumerHistory: 'readWrite' },
       publishes: true,
       sendsFrom: [props.leadSender],
       secrets: ['consumerKey', 'signing'],
