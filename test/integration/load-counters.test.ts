@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../infra/local/stack';
 import { DynamoAssignmentLedger } from '../../shared/adapters/dynamo-assignment-ledger.adapter';
@@ -14,12 +19,33 @@ import { referralBody } from './support/referrals';
  * recount ops run to rebuild a window's counters from its referrals.
  */
 let stack: LocalStack;
+let dataDir: string;
 const calendar = loadDefaultReportingCalendar();
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // A data folder, so the pal CLI finds this stack (its stack.json) as it finds `npm start`'s.
+  dataDir = mkdtempSync(join(tmpdir(), 'pal-loads-'));
+  stack = await startTestStack({ dataDir });
 }, 30_000);
-afterAll(() => stack.stop());
+afterAll(async () => {
+  await stack.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function pal(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const root = join(__dirname, '..', '..');
+  try {
+    const out = await promisify(execFile)(
+      process.execPath,
+      [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'infra/cli/pal.ts', ...args],
+      { cwd: root, env: { ...process.env, PAL_DATA_DIR: dataDir } },
+    );
+    return { code: 0, stdout: out.stdout, stderr: out.stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
 function ledger() {
   const { doc } = storesOf(stack);
@@ -119,5 +145,22 @@ describe('recounting a reporting window', () => {
       field: 'windowId',
       rule: 'known-window',
     });
+  });
+
+  it('is what `pal loads recount WINDOW_ID` runs; an unknown window is refused by name', async () => {
+    const referral = await routedReferral('Hennepin');
+    const periods = loadPeriodsOf(referral.referredAt, calendar);
+    const org = referral.routing!.organizationId!;
+    const counted = (await ledger().loadsOf([org], periods)).get(org)!;
+    await ledger().setCounts(org, { ...periods, window: 0, weeks: new Map([[periods.weekOf, 0]]) });
+
+    const done = await pal('loads', 'recount', periods.windowId!);
+    const refused = await pal('loads', 'recount', 'last-week');
+
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/^Recounted \S+: \d+ lead\(s\) over \d+ organization\(s\)/);
+    expect((await ledger().loadsOf([org], periods)).get(org)).toEqual(counted);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('windowId [known-window]: last-week is not a reporting window');
   });
 });
