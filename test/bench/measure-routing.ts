@@ -27,7 +27,7 @@ import { LOCAL_CREDENTIALS, startLocalStack } from '../../infra/local/stack';
 import { documentClient, observeClients } from '../../shared/adapters/aws-clients';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
 import { DynamoReferralStore } from '../../shared/adapters/dynamo-referral-store.adapter';
-import { buildRouteReferralDeps } from '../../shared/adapters/routing-deps';
+import { buildRouteReferralDeps } from '../../shared/wiring/routing';
 import { minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import type { Organization } from '../../shared/domain/organization';
 import { OrganizationSchema } from '../../shared/domain/organization';
