@@ -33,7 +33,7 @@ const HEADER = REPORT_COLUMNS.map((column) => column.header);
 type Run<A> = (arg: A) => Promise<number>;
 
 async function writeOurs(): Promise<Run<number>> {
-  const { writeReportWorkbook } = await import('../../shared/reports/report-workbook');
+  const { writeReportWorkbook } = await import('../../shared/reports/report-workbook.js');
   return async (count) => {
     let bytes = 0;
     // Bytes are counted and dropped, as they would stream to S3.
@@ -105,8 +105,8 @@ function columnIndex(key: (typeof EXTRACTED)[number]): number {
 }
 
 async function readOurs(): Promise<Run<Buffer>> {
-  const { readReturnedWorkbook } = await import('../../shared/reports/report-reader');
-  const { rowCapFor } = await import('../../shared/reports/sheet-cells');
+  const { readReturnedWorkbook } = await import('../../shared/reports/report-reader.js');
+  const { rowCapFor } = await import('../../shared/reports/sheet-cells.js');
   return async (data) => {
     const workbook = await readReturnedWorkbook(data, { maxRows: rowCapFor(50_000) });
     if (workbook.problems.length > 0) throw new Error(workbook.problems[0]!.rule);
