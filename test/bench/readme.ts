@@ -125,7 +125,11 @@ export function costSection(r: Results): string {
   };
   const seasons = SEASONS.map((count) => ({ count, lines: costPerReferral(inputs, count) }));
   const costTable = table(
-    ['per referral', ...seasons.map((s) => `season of ${n(s.count)}: per referral`), 'season total'],
+    [
+      'per referral',
+      ...seasons.map((s) => `season of ${n(s.count)}: per referral`),
+      `season total (${seasons.map((s) => n(s.count)).join(' / ')})`,
+    ],
     [
       ...seasons[0]!.lines.map((line, k) => [
         line.what,
@@ -144,13 +148,19 @@ export function costSection(r: Results): string {
     'report-ingest': `reading a 50,000-row returned sheet: ${r.peers.ingest50k.ours!.peakRssMb} MB`,
   };
   const memoryTable = table(
-    ['function', 'memory setting MB', 'measured peak RSS MB', 'measured on'],
-    Object.entries(fns).map(([name, f]) => [
-      name,
-      String(f.memoryMb ?? '?'),
-      String(Math.max(f.peakRssMb, Number(/(\d+) MB$/.exec(heavyWork[name] ?? '')?.[1] ?? 0))),
-      f.invoked ? 'one real invocation on the local stack' : (heavyWork[name] ?? 'its bundle imported (no invocation)'),
-    ]),
+    ['function', 'memory setting MB', 'measured peak RSS MB', 'setting ÷ peak', 'measured on'],
+    Object.entries(fns).map(([name, f]) => {
+      const peak = Math.max(f.peakRssMb, Number(/(\d+) MB$/.exec(heavyWork[name] ?? '')?.[1] ?? 0));
+      return [
+        name,
+        String(f.memoryMb ?? '?'),
+        String(peak),
+        f.memoryMb ? `${(f.memoryMb / peak).toFixed(1)}×` : '?',
+        f.invoked
+          ? 'one real invocation on the local stack'
+          : (heavyWork[name] ?? 'its bundle imported (no invocation)'),
+      ];
+    }),
   );
   const use = r.functions.perReferral;
   return [

@@ -64,8 +64,8 @@ function highestRate(script: string, ladder: readonly number[]): { perSecond: nu
 const PEER_ROUNDS = 3;
 const ROWS = 50_000;
 /** The offered rate of the intake figure: below both our and the floor's highest rates on this machine. */
-const INTAKE_RATE = 15;
-const OUR_LADDER = [10, 15, 20, 25, 30, 40, 50, 60, 80, 100];
+const INTAKE_RATE = 10;
+const OUR_LADDER = [4, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80];
 const FLOOR_LADDER = [50, 75, 100, 150, 200, 250, 300, 400, 500];
 
 function main(): void {
