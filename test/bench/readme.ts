@@ -3,6 +3,7 @@
  * always quotes the last run's results.json: ratios first (ours / peer), absolute figures second.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import { costPerReferral, total, type CostInputs, type PerReferralUse } from './cost';
 import { PRICES, PRICES_AS_OF } from './prices';
 
@@ -192,10 +193,11 @@ function replaceBetween(text: string, name: string, body: string): string {
   return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
 }
 
-export function rewriteReadme(file: string, results: Record<string, unknown>): void {
+/** Rewrites the README's generated sections, formatted as `npm run lint` checks it. */
+export async function rewriteReadme(file: string, results: Record<string, unknown>): Promise<void> {
   const r = results as unknown as Results;
   let text = readFileSync(file, 'utf8');
   text = replaceBetween(text, 'figures', benchmarksSection(r));
   text = replaceBetween(text, 'cost', costSection(r));
-  writeFileSync(file, text);
+  writeFileSync(file, await format(text, { ...(await resolveConfig(file)), filepath: file }));
 }

@@ -68,7 +68,7 @@ const INTAKE_RATE = 10;
 const OUR_LADDER = [4, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80];
 const FLOOR_LADDER = [50, 75, 100, 150, 200, 250, 300, 400, 500];
 
-function main(): void {
+async function main(): Promise<void> {
   const started = Date.now();
   const scratch = mkdtempSync(join(tmpdir(), 'pal-bench-'));
   try {
@@ -124,7 +124,7 @@ function main(): void {
     results.benchSeconds = Math.round((Date.now() - started) / 1000);
     const file = join(__dirname, 'results.json');
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    rewriteReadme(join(root, 'README.md'), results);
+    await rewriteReadme(join(root, 'README.md'), results);
     console.log(JSON.stringify(results.peers, null, 2));
     console.log(`written to ${file} and README.md in ${String(results.benchSeconds)} s`);
   } finally {
@@ -132,4 +132,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
