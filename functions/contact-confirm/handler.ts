@@ -1,33 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { htmlPage } from '../../shared/api/html-page';
-import type { LocalCredentials } from '../../shared/adapters/aws-clients';
-import { documentClient } from '../../shared/adapters/aws-clients';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.adapter';
-import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
-import { createLogger } from '../../shared/adapters/logger';
-import { withSecrets } from '../../shared/adapters/secrets';
-import type { ContactConfirmPageConfig } from '../../shared/config';
-import { ContactConfirmPageConfigSchema, loadConfig } from '../../shared/config';
-import type { ContactConfirmDeps } from '../../shared/use-cases/contact-confirmations';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import type { ContactConfirmPageDeps } from '../../shared/wiring/contact-confirm';
+import { contactConfirmWiring } from '../../shared/wiring/contact-confirm';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
+import { htmlFallback, htmlPage } from '../../shared/api/http/html-page';
+import type { ApiRequest } from '../../shared/api/http/router';
+import { createRouter, errorName, route } from '../../shared/api/http/router';
 import { checkContactLink, confirmLeadContact } from '../../shared/use-cases/contact-confirmations';
-
-export type ContactConfirmPageDeps = ContactConfirmDeps & { readonly programContact: string };
-
-export function buildContactConfirmPageDeps(
-  config: ContactConfirmPageConfig,
-  credentials?: LocalCredentials,
-): ContactConfirmPageDeps {
-  const doc = documentClient(config, credentials);
-  return {
-    directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
-    audit: new DynamoAuditLog(doc, config.AUDIT_TABLE),
-    signingSecret: Buffer.from(config.SIGNING_SECRET, 'utf8'),
-    programContact: config.PROGRAM_CONTACT,
-    log: createLogger('contact-confirm'),
-    clock: () => new Date(),
-  };
-}
 
 /**
  * /contacts/{organizationId}/confirm?token=…: the link in the "confirm your lead contact" email.
@@ -43,13 +22,9 @@ export function createContactConfirmHandler(deps: ContactConfirmPageDeps) {
       `To confirm your organization's lead contact, write to ${deps.programContact}.`,
     ]);
   };
-  return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const match = /^\/contacts\/([a-z0-9][a-z0-9-]{1,62})\/confirm\/?$/.exec(event.path);
-    if (!match || (event.httpMethod !== 'GET' && event.httpMethod !== 'POST')) {
-      return htmlPage(404, 'Not found', ['There is no page at this address.']);
-    }
-    const organizationId = match[1]!;
-    const token = event.queryStringParameters?.token;
+  const confirmPage = async ({ event, params, query }: ApiRequest): Promise<APIGatewayProxyResult> => {
+    const organizationId = params.organizationId!;
+    const token = query('token');
 
     if (event.httpMethod === 'GET') {
       const link = await checkContactLink(deps, organizationId, token);
@@ -76,14 +51,17 @@ export function createContactConfirmHandler(deps: ContactConfirmPageDeps) {
       `MNsure will ask again in about 90 days. If the contact changes before then, write to ${deps.programContact}.`,
     ]);
   };
+  return createRouter(
+    [route(['GET', 'POST'], '/contacts/{organizationId}/confirm', confirmPage, { organizationId: ORGANIZATION_ID })],
+    {
+      fallback: htmlFallback,
+      onUnexpected: (error) => deps.log.error('Contact confirmation failed', errorName(error)),
+    },
+  );
 }
 
-const ready = atColdStart(async () =>
-  createContactConfirmHandler(
-    buildContactConfirmPageDeps(
-      loadConfig(ContactConfirmPageConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET'])),
-    ),
-  ),
-);
+const ORGANIZATION_ID = /[a-z0-9][a-z0-9-]{1,62}/;
+
+const ready = atColdStart(async () => createContactConfirmHandler(await depsFromEnvironment(contactConfirmWiring)));
 
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => (await ready())(event);

@@ -1,45 +1,14 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { htmlPage } from '../../shared/api/html-page';
-import type { LocalCredentials } from '../../shared/adapters/aws-clients';
-import { documentClient } from '../../shared/adapters/aws-clients';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.adapter';
-import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
-import { DynamoReferralStore } from '../../shared/adapters/dynamo-referral-store.adapter';
-import { createLogger } from '../../shared/adapters/logger';
-import { withSecrets } from '../../shared/adapters/secrets';
-import type { LeadPageConfig } from '../../shared/config';
-import { LeadPageConfigSchema, loadConfig } from '../../shared/config';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import type { LeadPageDeps } from '../../shared/wiring/lead-page';
+import { leadPageWiring } from '../../shared/wiring/lead-page';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
+import { htmlFallback, htmlPage } from '../../shared/api/http/html-page';
+import type { ApiRequest } from '../../shared/api/http/router';
+import { createRouter, errorName, route } from '../../shared/api/http/router';
 import { leadDeadlines, leadRows, leadTableHtml, repeatNote } from '../../shared/domain/lead-email';
-import { escapeHtml } from '../../shared/domain/html';
+import { escapeHtml } from '../../shared/format/html';
 import { checkLinkToken, deriveKey } from '../../shared/domain/signed-link';
-import type { AssisterDirectory } from '../../shared/ports/assister-directory.port';
-import type { AuditLog } from '../../shared/ports/audit-log.port';
-import type { Log } from '../../shared/ports/logger.port';
-import type { ReferralStore } from '../../shared/ports/referral-store.port';
-
-export interface LeadPageDeps {
-  readonly referrals: Pick<ReferralStore, 'get'>;
-  readonly directory: Pick<AssisterDirectory, 'get'>;
-  readonly audit: AuditLog;
-  readonly signingSecret: Buffer;
-  readonly programContact: string;
-  readonly log: Log;
-  readonly clock: () => Date;
-}
-
-export function buildLeadPageDeps(config: LeadPageConfig, credentials?: LocalCredentials): LeadPageDeps {
-  const doc = documentClient(config, credentials);
-  return {
-    referrals: new DynamoReferralStore(doc, config.REFERRALS_TABLE),
-    directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
-    audit: new DynamoAuditLog(doc, config.AUDIT_TABLE),
-    signingSecret: Buffer.from(config.SIGNING_SECRET, 'utf8'),
-    programContact: config.PROGRAM_CONTACT,
-    log: createLogger('lead-page'),
-    clock: () => new Date(),
-  };
-}
 
 /**
  * /leads/{referralId}?token=…: the secure lead page. The token opens one lead, for the organization
@@ -50,12 +19,13 @@ export function buildLeadPageDeps(config: LeadPageConfig, credentials?: LocalCre
  * is no longer shown to the first organization.
  */
 export function createLeadPageHandler(deps: LeadPageDeps) {
-  return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const match = /^\/leads\/(ref_[a-z2-7]{26})\/?$/.exec(event.path);
-    if (!match || (event.httpMethod !== 'GET' && event.httpMethod !== 'POST')) {
-      return htmlPage(404, 'Not found', ['There is no page at this address.']);
-    }
-    const referralId = match[1]!;
+  return createRouter([route(['GET', 'POST'], '/leads/{referralId}', leadPage, { referralId: /ref_[a-z2-7]{26}/ })], {
+    fallback: htmlFallback,
+    onUnexpected: (error) => deps.log.error('Lead page failed', errorName(error)),
+  });
+
+  async function leadPage({ event, params }: ApiRequest): Promise<APIGatewayProxyResult> {
+    const referralId = params.referralId!;
     const now = deps.clock();
     const check = checkLinkToken(
       event.queryStringParameters?.token,
@@ -113,13 +83,9 @@ export function createLeadPageHandler(deps: LeadPageDeps) {
       `${leadTableHtml([...locating.slice(0, 4), ...consumer, ...locating.slice(4)])}
 <p>${escapeHtml(`Questions about this lead: ${deps.programContact}. This page is not stored in your browser; open the link again to see it.`)}</p>`,
     );
-  };
+  }
 }
 
-const ready = atColdStart(async () =>
-  createLeadPageHandler(
-    buildLeadPageDeps(loadConfig(LeadPageConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET']))),
-  ),
-);
+const ready = atColdStart(async () => createLeadPageHandler(await depsFromEnvironment(leadPageWiring)));
 
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => (await ready())(event);

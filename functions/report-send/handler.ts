@@ -1,7 +1,6 @@
-import { buildReportDeps } from '../../shared/adapters/report-deps';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { withSecrets } from '../../shared/adapters/secrets';
-import { loadConfig, ReportsConfigSchema } from '../../shared/config';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import { reportSendWiring } from '../../shared/wiring/reports';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import { JobInputSchema } from '../../shared/api/jobs';
 import type { ReportDeps, SendReportsResult } from '../../shared/use-cases/send-reports';
@@ -14,10 +13,6 @@ export function createReportSendHandler(deps: ReportDeps) {
   };
 }
 
-const ready = atColdStart(async () =>
-  createReportSendHandler(
-    buildReportDeps(loadConfig(ReportsConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET'])), 'report-send'),
-  ),
-);
+const ready = atColdStart(async () => createReportSendHandler(await depsFromEnvironment(reportSendWiring)));
 
 export const handler = async (input: unknown): Promise<SendReportsResult> => (await ready())(input);

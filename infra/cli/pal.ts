@@ -8,23 +8,25 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { opsPage, readSheetTable } from '../../functions/admin-api/handler';
 import { LANGUAGES } from '../../shared/domain/languages';
 import type { LanguageCode } from '../../shared/domain/languages';
 import { renderCoverageMap } from '../../shared/ops/coverage-map';
-import { performanceCsv, performancePage, performanceWorkbook } from '../../shared/ops/performance-export';
+import { performanceCsv } from '../../shared/ops/performance-csv';
+import { performancePage } from '../../shared/ops/performance-page';
+import { performanceWorkbook } from '../../shared/ops/performance-workbook';
 import {
   coverageToday,
   DEFAULT_LOOKBACK_DAYS,
   performanceBetween,
   undeliveredLeads,
 } from '../../shared/use-cases/admin/ops-figures';
-import type { AdminDeps } from '../../shared/adapters/admin-deps';
-import { buildAdminDeps, reportDepsOf } from '../../shared/adapters/admin-deps';
+import type { AdminDeps } from '../../shared/wiring/admin';
+import { buildAdminDeps, reportDepsOf } from '../../shared/wiring/admin';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
-import { parseCsv } from '../../shared/domain/csv';
+import { readImportTable } from '../../shared/use-cases/admin/import-table';
+import { opsPage } from '../../shared/use-cases/admin/ops-page';
 import { NotFoundError, RuleViolation } from '../../shared/domain/errors';
 import { addDays, IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import { OrganizationSchema } from '../../shared/domain/organization';
@@ -213,8 +215,7 @@ async function run(deps: AdminDeps, where: string, argv: string[]): Promise<numb
     case 'orgs import': {
       const file = need(args[0], 'FILE.csv or FILE.xlsx');
       const data = readFileSync(file);
-      const table =
-        data.subarray(0, 2).toString() === 'PK' ? await readSheetTable(data) : parseCsv(data.toString('utf8'));
+      const table = await readImportTable(data);
       const plan = await planOrganizationImport(deps, rowsFromTable(table));
       for (const o of plan.added) console.log(`add     ${o.organizationId}`);
       for (const c of plan.changed) console.log(`change  ${c.organization.organizationId}\n${changesText(c.changes)}`);
