@@ -44,6 +44,7 @@ import { requireOrganization, saveOrganization } from '../../shared/use-cases/ad
 import { showReferral } from '../../shared/use-cases/admin/referral-admin';
 import { checkDueReports } from '../../shared/use-cases/check-due-reports';
 import { reassignReferral } from '../../shared/use-cases/reassign-referral';
+import { recountWindow } from '../../shared/use-cases/recount-loads';
 import { resendLead } from '../../shared/use-cases/resend-lead';
 import { overdueReports, resendReport, sendReports } from '../../shared/use-cases/send-reports';
 
@@ -66,6 +67,8 @@ const USAGE = `Usage: npm run pal -- <command>
   referrals reassign ID --reason TEXT [--to ORG]
   referrals undelivered [--days N]            lead emails in doubt, refused or stalled
   referrals resend ID --reason TEXT           email an undelivered lead again, once you know it is not there
+  loads recount WINDOW_ID                     rebuild organizations' load counters for one reporting
+                                              window from its referrals (e.g. 2026-11-16_2026-11-29)
   reports send [--date YYYY-MM-DD]            build and email the reports whose send date is that day
   reports due  [--date YYYY-MM-DD]            reminders, overdue marks
   reports resend REPORT_ID
@@ -281,6 +284,11 @@ async function run(deps: AdminDeps, where: string, argv: string[]): Promise<numb
       console.log(
         `Reassigned ${result.referralId}: ${result.fromOrganizationId ?? '(unroutable)'} → ${result.toOrganizationId} (lead ${result.delivery.outcome})`,
       );
+      return 0;
+    }
+    case 'loads recount': {
+      const result = await recountWindow(deps, need(args[0], 'reporting window id'));
+      console.log(`Recounted ${result.windowId}: ${result.leads} lead(s) over ${result.organizations} organization(s)`);
       return 0;
     }
     case 'referrals undelivered': {

@@ -24,7 +24,8 @@ import {
   type SheetCaps,
   type SheetRow,
 } from './sheet-cells';
-import { inflateZipEntry, inspectXlsx, readZipDirectory, ZipEntrySizeError, type ZipEntry } from './xlsx-safety';
+import { inspectXlsx } from './xlsx-safety';
+import { inflateZipEntry, readZipDirectory, ZipEntrySizeError, type ZipEntry } from './zip-directory';
 import { XmlLimitError, XmlScanner } from './xml-scanner';
 
 /*

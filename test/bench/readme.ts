@@ -36,7 +36,7 @@ const SEASONS = [10_000, 1_000_000];
 
 const n = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const ratio = (ours: number, peer: number) => `${(ours / peer).toFixed(2)}×`;
+const ratio = (ours: number, peer: number) => (peer > 0 ? `${(ours / peer).toFixed(2)}×` : '—');
 const usd = (value: number) =>
   value >= 1 ? `$${n(value, 2)}` : value >= 0.01 ? `$${value.toFixed(3)}` : `$${value.toPrecision(2)}`;
 

@@ -104,6 +104,13 @@ async function main(): Promise<void> {
     const floorMax = highestRate('measure-intake-floor.ts', FLOOR_LADDER);
     peers.intakeHighestRate = { ours: oursMax.perSecond, floor: floorMax.perSecond };
 
+    // Routing's DynamoDB requests and capacity units with 1,000 and 50,000 leads in the window, and the
+    // leads past weekly capacity after a 300-referral burst (method in measure-routing.ts).
+    const routing = measureWith<{ routingCost: Record<string, unknown>; burst: { overCapacity: number } }>(
+      'measure-routing.ts',
+    );
+    results.routingCost = routing.routingCost;
+    results.burst = { overCapacity: routing.burst.overCapacity };
     // inspectXlsx refusing a 1 MB zip that inflates to 400 MB (median of 25; method in measure-zip-bomb.ts).
     results.zipBomb = measureWith<{ ms: number; zipBytes: number }>('measure-zip-bomb.ts');
     // Returned sheets from anyone: the slowest hostile case's seconds per MB beside a normal sheet's (measure-hostile.ts).
