@@ -17,7 +17,8 @@ import {
   type WorkbookStructure,
 } from './report-identity';
 import { DEFAULT_SHEET_CAPS, SharedStringCaps, SheetCells, type SheetCaps } from './sheet-cells';
-import { inflateZipEntry, inspectXlsx, readZipDirectory, ZipEntrySizeError, type ZipEntry } from './xlsx-safety';
+import { inspectXlsx } from './xlsx-safety';
+import { inflateZipEntry, readZipDirectory, ZipEntrySizeError, type ZipEntry } from './zip-directory';
 import { XmlLimitError, XmlScanner } from './xml-scanner';
 
 /*
