@@ -7,7 +7,7 @@ import {
   ReferralRouted,
   ReferralUnroutable,
 } from './referral-events';
-import { ReportAccepted, ReportOverdue, ReportReceived, ReportSent } from './report-events';
+import { ReportAccepted, ReportBuildRequested, ReportOverdue, ReportReceived, ReportSent } from './report-events';
 
 export { EVENT_SOURCE } from './envelope';
 export * from './contact-events';
@@ -27,6 +27,7 @@ export const EVENT_CATALOG = [
   { event: LeadEmailed, sample: 'lead-emailed.v1.json', producer: 'route-referral, ses-feedback, admin-api' },
   { event: LeadEmailFailed, sample: 'lead-email-failed.v1.json', producer: 'route-referral, ses-feedback, admin-api' },
   { event: ReferralReassigned, sample: 'referral-reassigned.v1.json', producer: 'admin-api, ses-feedback' },
+  { event: ReportBuildRequested, sample: 'report-build-requested.v1.json', producer: 'report-send' },
   { event: ReportSent, sample: 'report-sent.v1.json', producer: 'report-send, admin-api' },
   { event: ReportReceived, sample: 'report-received.v1.json', producer: 'report-ingest, mail-intake' },
   { event: ReportAccepted, sample: 'report-accepted.v1.json', producer: 'report-ingest' },

@@ -7,7 +7,7 @@ import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import demoDirectory from '../../config/demo-directory.json';
-import { ReferralCreated } from '../../events/catalog';
+import { ReferralCreated, ReportBuildRequested } from '../../events/catalog';
 import { buildContactConfirmPageDeps, createContactConfirmHandler } from '../../functions/contact-confirm/handler';
 import {
   buildContactConfirmationsDeps,
@@ -60,7 +60,8 @@ import { OrganizationSchema } from '../../shared/domain/organization';
 import type { DueResult } from '../../shared/use-cases/check-due-reports';
 import type { ContactConfirmationsResult } from '../../shared/use-cases/contact-confirmations';
 import type { SheetResult } from '../../shared/use-cases/report-refusal';
-import type { SendReportsResult } from '../../shared/use-cases/send-reports';
+import type { ReportSendPlan } from '../../shared/use-cases/plan-report-sends';
+import type { ReportSendOutcome } from '../../shared/use-cases/send-reports';
 import { adminKeyMatches } from './admin-key';
 import { ApiRouter } from './api-router';
 import { asFunction as as } from './function-scope';
@@ -111,7 +112,8 @@ export interface LocalStack {
     admin: AdminConfig;
   };
   readonly sweep: () => Promise<unknown>;
-  readonly sendReports: (date?: string) => Promise<SendReportsResult>;
+  /** The daily report-send job, then every unit it planned as the bus delivered it (awaited). */
+  readonly sendReports: (date?: string) => Promise<ReportSendRun>;
   readonly checkDueReports: (date?: string) => Promise<DueResult>;
   /** The daily lead contact job: confirmation requests due that day, unconfirmed contacts flagged. */
   readonly checkContactConfirmations: (date?: string) => Promise<ContactConfirmationsResult>;
@@ -119,9 +121,16 @@ export interface LocalStack {
   readonly resumeOrganizations: (date: string) => Promise<string[]>;
   /** The admin API's key on this stack (the x-pal-admin-key header). */
   readonly adminKey: string;
+  /** What each delivery of `Report Build Requested` did, in the order they finished. */
+  readonly reportBuilds: readonly ReportSendOutcome[];
   /** Ingest results, in the order files arrived (what the bus's ingest target returned). */
   readonly ingested: SheetResult[][];
   stop(): Promise<void>;
+}
+
+/** A run of the report-send job on this stack: its plan, and what each unit's delivery did. */
+export interface ReportSendRun extends ReportSendPlan {
+  readonly built: readonly ReportSendOutcome[];
 }
 
 export const TABLE_NAMES: Record<TableRole, string> = {
@@ -292,6 +301,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
     );
     const send = as('report-send', createReportSendHandler(reportDeps('report-send')));
+    // Each planned report is built by its own delivery of `Report Build Requested`, as on AWS.
+    const reportUnits: ReportSendOutcome[] = [];
+    bus.addRule({
+      name: 'report-build',
+      detailTypes: [ReportBuildRequested.detailType],
+      target: async (e) => {
+        const outcome = await send(e);
+        if ('outcome' in outcome) reportUnits.push(outcome);
+      },
+    });
+    const sendReports = async (date?: string): Promise<ReportSendRun> => {
+      const from = reportUnits.length;
+      const plan = await send(date ? { date } : {});
+      if (!('requested' in plan)) throw new Error('report-send planned nothing: not a plan');
+      await bus.idle();
+      return { ...plan, built: reportUnits.slice(from) };
+    };
     const due = as('report-due', createReportDueHandler(reportDeps('report-due')));
     const ingest = as('report-ingest', createReportIngestHandler(reportDeps('report-ingest')));
     const ingested: SheetResult[][] = [];
@@ -412,7 +438,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env,
       config,
       sweep,
-      sendReports: (date) => send(date ? { date } : {}),
+      sendReports,
+      reportBuilds: reportUnits,
       checkDueReports: (date) => due(date ? { date } : {}),
       checkContactConfirmations: (date) => confirmations(date ? { date } : {}),
       resumeOrganizations: resume,

@@ -1,4 +1,4 @@
-import { ReferralCreated } from '../../events/catalog';
+import { ReferralCreated, ReportBuildRequested } from '../../events/catalog';
 import { EVENT_SOURCE } from '../../events/envelope';
 import type { FunctionName } from '../../scripts/bundle-functions';
 import type { PalSynth } from './support/pal-app';
@@ -42,7 +42,7 @@ describe('ReferralEventBus', () => {
 
 describe('EventTriggers: EventBridge rules', () => {
   test('one rule per event a handler consumes, each with one Lambda target', () => {
-    expect(rules()).toHaveLength(4);
+    expect(rules()).toHaveLength(5);
     for (const rule of rules()) expect(rule.Targets).toHaveLength(1);
   });
 
@@ -51,6 +51,13 @@ describe('EventTriggers: EventBridge rules', () => {
     expect(flat(rule.EventBusName)).toBe(`<${synth.idOf(synth.stack.events.bus)}>`);
     expect(rule.EventPattern).toEqual({ source: [EVENT_SOURCE], 'detail-type': [ReferralCreated.detailType] });
     expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('route-referral'));
+  });
+
+  test('Report Build Requested on the PAL bus → report-send (one invocation per report)', () => {
+    const rule = synth.resources[synth.idOf(synth.stack.triggers.reportBuildRule)]!.Properties!;
+    expect(flat(rule.EventBusName)).toBe(`<${synth.idOf(synth.stack.events.bus)}>`);
+    expect(rule.EventPattern).toEqual({ source: [EVENT_SOURCE], 'detail-type': [ReportBuildRequested.detailType] });
+    expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('report-send'));
   });
 
   test('S3 Object Created under returned/ or received/ of the reports bucket (default bus) → report-ingest', () => {
@@ -97,6 +104,7 @@ describe('EventTriggers: EventBridge rules', () => {
 
   test.each([
     ['route-referral', () => synth.stack.triggers.routeReferralRule],
+    ['report-send', () => synth.stack.triggers.reportBuildRule],
     ['report-ingest', () => synth.stack.triggers.reportIngestRule],
     ['ses-feedback', () => synth.stack.triggers.sesFeedbackRule],
   ] as const)('the %s target retries for 24 hours (185 attempts), then dead-letters into its queue', (name, rule) => {
@@ -108,6 +116,7 @@ describe('EventTriggers: EventBridge rules', () => {
   test('EventBridge may write to those queues for its rule only (SSE-SQS: no key to use)', () => {
     for (const [name, rule] of [
       ['route-referral', synth.stack.triggers.routeReferralRule],
+      ['report-send', synth.stack.triggers.reportBuildRule],
       ['report-ingest', synth.stack.triggers.reportIngestRule],
       ['ses-feedback', synth.stack.triggers.sesFeedbackRule],
     ] as const) {

@@ -99,13 +99,16 @@ describe('the report-send job on 2017-11-22', () => {
     const result = await stack.sendReports('2017-11-22');
 
     expect(result.windows).toEqual(['2017-11-01_2017-11-15']);
-    expect(result.sent).toEqual(
+    // The job planned one unit per organization with referrals; each was built by its own delivery.
+    expect(result.requested.map((u) => u.reportId).sort()).toEqual([REPORT_A, REPORT_B].sort());
+    expect(stack.bus.published.filter((e) => e['detail-type'] === 'Report Build Requested')).toHaveLength(2);
+    expect(result.built).toEqual(
       expect.arrayContaining([
-        { reportId: REPORT_A, referralCount: 4 },
-        { reportId: REPORT_B, referralCount: 2 },
+        { outcome: 'sent', reportId: REPORT_A, referralCount: 4 },
+        { outcome: 'sent', reportId: REPORT_B, referralCount: 2 },
       ]),
     );
-    expect(result.sent).toHaveLength(2);
+    expect(result.built).toHaveLength(2);
     const [email] = await emailsTo(ORG_A, /^PAL report for/);
     expect(email!.subject).toBe('PAL report for 2017-11-01 to 2017-11-15: due 2017-11-29');
     expect(email!.body.text).toContain('Referrals MNsure sent you in this window: 4');
@@ -118,9 +121,24 @@ describe('the report-send job on 2017-11-22', () => {
   it('sends nothing twice when run again for the same day', async () => {
     const before = (await sentEmails(stack)).length;
     const again = await stack.sendReports('2017-11-22');
-    expect(again.sent).toEqual([]);
+    expect(again.requested).toEqual([]);
+    expect(again.built).toEqual([]);
     expect([...again.alreadySent].sort()).toEqual([REPORT_A, REPORT_B].sort());
     expect((await sentEmails(stack)).length).toBe(before);
+  });
+
+  it('sends nothing for a unit delivered again (EventBridge delivers at least once)', async () => {
+    const before = (await sentEmails(stack)).length;
+    const unit = stack.bus.published.find(
+      (e) =>
+        e['detail-type'] === 'Report Build Requested' &&
+        (e.detail as { data: { reportId: string } }).data.reportId === REPORT_A,
+    )!;
+    stack.bus.redeliver(unit);
+    await stack.bus.idle();
+    expect(stack.reportBuilds.at(-1)).toEqual({ outcome: 'already-sent', reportId: REPORT_A });
+    expect((await sentEmails(stack)).length).toBe(before);
+    expect(stack.bus.deadLetters).toEqual([]);
   });
 
   it('serves the sheet through the emailed download link, readable by a second reader (SheetJS)', async () => {
@@ -386,7 +404,7 @@ describe('the due-date job (second window: Nov 16–29, sent Dec 6, due Wed Dec 
   beforeAll(async () => {
     now = new Date('2017-12-06T13:00:00Z');
     const sent = await stack.sendReports('2017-12-06');
-    expect(sent.sent).toEqual([{ reportId: REPORT_A2, referralCount: 1 }]);
+    expect(sent.built).toEqual([{ outcome: 'sent', reportId: REPORT_A2, referralCount: 1 }]);
   });
 
   it('reminds two Minnesota business days before the due date, once', async () => {

@@ -12,7 +12,7 @@ import {
   aws_scheduler_targets as schedulerTargets,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE, ReferralCreated } from '../../../events/catalog';
+import { EVENT_SOURCE, ReferralCreated, ReportBuildRequested } from '../../../events/catalog';
 import { SES_FEEDBACK_DETAIL_TYPES, SES_SOURCE } from '../../../shared/domain/mail-feedback';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { kebab, pascal } from './names';
@@ -56,6 +56,7 @@ export interface EventTriggersProps {
 /**
  * What starts the asynchronous functions, as infra/local/stack.ts wires them locally:
  * - `Referral Created` on the PAL bus → route-referral;
+ * - `Report Build Requested` on the PAL bus (the report-send job's plan, one per report) → report-send;
  * - S3 `Object Created` under returned/ or received/ of the reports bucket (default bus) → report-ingest;
  * - S3 `Object Created` under inbound/ (email from SES receiving) → mail-intake;
  * - SES `Email Bounced` / `Email Complaint Received` of the configuration set (default bus) → ses-feedback;
@@ -66,6 +67,7 @@ export interface EventTriggersProps {
  */
 export class EventTriggers extends Construct {
   public readonly routeReferralRule: events.Rule;
+  public readonly reportBuildRule: events.Rule;
   public readonly reportIngestRule: events.Rule;
   public readonly mailIntakeRule: events.Rule;
   public readonly sesFeedbackRule: events.Rule;
@@ -82,6 +84,15 @@ export class EventTriggers extends Construct {
       eventPattern: { source: [EVENT_SOURCE], detailType: [ReferralCreated.detailType] },
     });
     this.routeReferralRule.addTarget(lambdaTarget(props.routeReferral));
+
+    // One invocation per report: no one invocation's time limit caps organizations × rows.
+    this.reportBuildRule = new events.Rule(this, 'ReportBuildRequested', {
+      ruleName: `pal-${props.environment}-report-build-requested`,
+      description: 'Report Build Requested → report-send (builds and emails that one report)',
+      eventBus: props.bus,
+      eventPattern: { source: [EVENT_SOURCE], detailType: [ReportBuildRequested.detailType] },
+    });
+    this.reportBuildRule.addTarget(lambdaTarget(props.reportSend));
 
     // S3 announces objects on the default bus (the bucket has EventBridge notifications on).
     this.reportIngestRule = new events.Rule(this, 'ReturnedSheet', {

@@ -125,12 +125,18 @@ export class PalFunctions extends Construct {
     });
     this.addSenders(route);
 
-    const send = fn('report-send', 'ReportSend', 'PAL: builds and emails the reports due out today', {
-      memorySize: 1024,
-      timeout: Duration.minutes(10),
-      reservedConcurrency: 1,
-      invocation: 'async',
-    });
+    const send = fn(
+      'report-send',
+      'ReportSend',
+      'PAL: plans the reports due out today; builds and emails one per event',
+      {
+        memorySize: 1024,
+        timeout: Duration.minutes(10),
+        // Reports are built one per invocation, a few at once (the claim on each keeps sends single).
+        reservedConcurrency: 4,
+        invocation: 'async',
+      },
+    );
     this.useReports(send, {
       tables: { referrals: 'read', directory: 'read', reports: 'readWrite' },
       writes: ['generated'],

@@ -45,6 +45,11 @@ export class InMemoryReferrals implements ReportReferrals {
     }
   }
 
+  async anyAssignedBetween(organizationId: string, from: string, to: string): Promise<boolean> {
+    for await (const _ of this.assignedBetween(organizationId, from, to)) return true;
+    return false;
+  }
+
   async getMany(referralIds: readonly string[]): Promise<Referral[]> {
     return referralIds.flatMap((id) => this.items.get(id) ?? []);
   }
