@@ -77,6 +77,18 @@ function main(): void {
       p50Ms: intake.p50Ms,
       p99Ms: intake.p99Ms,
     };
+    // The report send fanned out (500 organizations × 100 rows, one run of the job) beside its peer, the
+    // same reports built in turn by one call as before the fan-out (method in measure-report-fanout.ts).
+    type Fanout = { organizations: number; rows: number; seconds: number; peakRssMb: number };
+    const fanout = measureWith<Fanout>('measure-report-fanout.ts', '500', '100', 'fanout');
+    const oneCall = measureWith<Fanout>('measure-report-fanout.ts', '500', '100', 'one-invocation');
+    results.reportSendFanout = {
+      organizations: fanout.organizations,
+      rows: fanout.rows,
+      seconds: fanout.seconds,
+      peakRssMb: fanout.peakRssMb,
+      oneInvocation: { seconds: oneCall.seconds, peakRssMb: oneCall.peakRssMb },
+    };
     // inspectXlsx refusing a 1 MB zip that inflates to 400 MB (median of 25; method in measure-zip-bomb.ts).
     const bomb = measureWith<{ ms: number; zipBytes: number }>('measure-zip-bomb.ts');
     results.zipBombMs = bomb.ms;
@@ -111,6 +123,11 @@ function main(): void {
     console.log(
       `\nintake → lead email, local stack: ${intake.referrals} referrals, 20 clients: ` +
         `${intake.perSecond} a second, p50 ${intake.p50Ms} ms, p99 ${intake.p99Ms} ms`,
+    );
+    console.log(
+      `report send, ${fanout.organizations} organizations × ${fanout.rows} rows: fanned out ` +
+        `${(oneCall.seconds / fanout.seconds).toFixed(2)}× the one-call peer's speed ` +
+        `(${fanout.seconds} s, ${fanout.peakRssMb} MB beside ${oneCall.seconds} s, ${oneCall.peakRssMb} MB)`,
     );
     console.log(
       `zip bomb refused by inspectXlsx (${(bomb.zipBytes / (1024 * 1024)).toFixed(1)} MB → 400 MB): ${bomb.ms} ms`,
