@@ -89,6 +89,12 @@ export class InMemoryReports implements ReportStore {
   async listOpen(dueOnOrBefore: IsoDate): Promise<Report[]> {
     return [...this.items.values()].filter((r) => r.status !== 'complete' && r.dueDate <= dueOnOrBefore);
   }
+  async listPendingDue(dueOnOrBefore: IsoDate): Promise<Report[]> {
+    return (await this.listOpen(dueOnOrBefore)).filter((r) => !r.overdueSince);
+  }
+  async countMarkedOverdue(): Promise<number> {
+    return [...this.items.values()].filter((r) => r.status !== 'complete' && r.overdueSince).length;
+  }
   async listForWindow(windowId: string): Promise<Report[]> {
     return [...this.items.values()].filter((r) => r.windowId === windowId);
   }
