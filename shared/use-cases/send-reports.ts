@@ -8,7 +8,7 @@ import { formatUsPhone } from '../domain/phone';
 import type { Referral } from '../domain/referral';
 import type { Report } from '../domain/report';
 import { reportFileKey, reportIdFor } from '../domain/report';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError, RetryLaterError } from '../domain/errors';
 import { composeReportEmail } from '../domain/report-email';
 import type { ReportIdentity, ReportRow } from '../domain/report-sheet';
 import { signReportIdentity } from '../domain/report-signature';
@@ -46,7 +46,7 @@ export interface ReportDeps {
 /** What one unit of the report send did (one organization, one window). */
 export type ReportSendOutcome =
   | { readonly outcome: 'sent'; readonly reportId: string; readonly referralCount: number }
-  /** Emailed already, or another delivery holds a live claim on its email: nothing sent twice. */
+  /** Emailed already: nothing sent twice (a unit whose email another delivery holds a claim on is retried). */
   | { readonly outcome: 'already-sent'; readonly reportId: string }
   | { readonly outcome: 'no-referrals'; readonly reportId: string }
   /** The window or the organization is no longer known: nothing to build, and no use retrying. */
@@ -126,7 +126,10 @@ async function buildAndSend(
       new Date(now.getTime() - EMAIL_CLAIM_STALE_MS).toISOString(),
     ))
   ) {
-    return 'already-sent';
+    if ((await deps.reports.get(reportId))?.emailedAt) return 'already-sent';
+    // Another delivery holds a live claim and has not sent yet: retried, it is sent or taken over
+    // once the claim is stale; if it never is, the unit is dead-lettered (alarmed), not lost.
+    throw new RetryLaterError(`Another delivery holds the claim on the email of report ${reportId}`);
   }
 
   const identity: ReportIdentity = {

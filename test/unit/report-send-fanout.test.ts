@@ -1,4 +1,5 @@
 import { ReportBuildRequested } from '../../events/report-events';
+import { RetryLaterError } from '../../shared/domain/errors';
 import type { IsoDate } from '../../shared/domain/minnesota-time';
 import type { Organization } from '../../shared/domain/organization';
 import { planReportSends } from '../../shared/use-cases/plan-report-sends';
@@ -71,6 +72,17 @@ describe('one unit (Report Build Requested)', () => {
 
     expect(again).toEqual({ outcome: 'already-sent', reportId: REPORT });
     expect(world.emails).toHaveLength(1);
+  });
+
+  it('while another delivery holds the claim on its email, asks to be retried and sends nothing', async () => {
+    const world = reportWorld();
+    const [unit] = (await planReportSends(world.deps, '2017-11-22' as IsoDate)).requested;
+    const claimed: typeof world.reports = Object.create(world.reports);
+    claimed.claimEmail = async () => false;
+    world.deps = { ...world.deps, reports: claimed };
+
+    await expect(sendReport(world.deps, unit!)).rejects.toThrow(RetryLaterError);
+    expect(world.emails).toEqual([]);
   });
 
   it('for an organization no longer in the directory, is dropped (no retry could build it)', async () => {
