@@ -7,7 +7,7 @@ import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import demoDirectory from '../../config/demo-directory.json';
-import { ReferralCreated, ReportBuildRequested } from '../../events/catalog';
+import { ReferralCreated } from '../../events/catalog';
 import { buildContactConfirmPageDeps, createContactConfirmHandler } from '../../functions/contact-confirm/handler';
 import {
   buildContactConfirmationsDeps,
@@ -60,8 +60,6 @@ import { OrganizationSchema } from '../../shared/domain/organization';
 import type { DueResult } from '../../shared/use-cases/check-due-reports';
 import type { ContactConfirmationsResult } from '../../shared/use-cases/contact-confirmations';
 import type { SheetResult } from '../../shared/use-cases/report-refusal';
-import type { ReportSendPlan } from '../../shared/use-cases/plan-report-sends';
-import type { ReportSendOutcome } from '../../shared/use-cases/send-reports';
 import { adminKeyMatches } from './admin-key';
 import { ApiRouter } from './api-router';
 import { asFunction as as } from './function-scope';
@@ -71,6 +69,7 @@ import { InboundMailFolder } from './inbound-mail-folder';
 import type { RetryPolicy } from './local-event-bus';
 import { LocalEventBus } from './local-event-bus';
 import { InFlight } from './in-flight';
+import { reportSendOnBus, type ReportSendRun } from './report-send-units';
 import { close, closeAll, createBucket, createTables, listen, localSecret } from './stand-in-setup';
 
 /** s3rver checks the key id, not the signature; dynalite and the SES stand-in check neither. */
@@ -121,16 +120,9 @@ export interface LocalStack {
   readonly resumeOrganizations: (date: string) => Promise<string[]>;
   /** The admin API's key on this stack (the x-pal-admin-key header). */
   readonly adminKey: string;
-  /** What each delivery of `Report Build Requested` did, in the order they finished. */
-  readonly reportBuilds: readonly ReportSendOutcome[];
   /** Ingest results, in the order files arrived (what the bus's ingest target returned). */
   readonly ingested: SheetResult[][];
   stop(): Promise<void>;
-}
-
-/** A run of the report-send job on this stack: its plan, and what each unit's delivery did. */
-export interface ReportSendRun extends ReportSendPlan {
-  readonly built: readonly ReportSendOutcome[];
 }
 
 export const TABLE_NAMES: Record<TableRole, string> = {
@@ -301,23 +293,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
     );
     const send = as('report-send', createReportSendHandler(reportDeps('report-send')));
-    // Each planned report is built by its own delivery of `Report Build Requested`, as on AWS.
-    const reportUnits: ReportSendOutcome[] = [];
-    bus.addRule({
-      name: 'report-build',
-      detailTypes: [ReportBuildRequested.detailType],
-      target: async (e) => {
-        const outcome = await send(e);
-        if ('outcome' in outcome) reportUnits.push(outcome);
-      },
-    });
-    const sendReports = async (date?: string): Promise<ReportSendRun> => {
-      const from = reportUnits.length;
-      const plan = await send(date ? { date } : {});
-      if (!('requested' in plan)) throw new Error('report-send planned nothing: not a plan');
-      await bus.idle();
-      return { ...plan, built: reportUnits.slice(from) };
-    };
+    const sendReports = reportSendOnBus(bus, send);
     const due = as('report-due', createReportDueHandler(reportDeps('report-due')));
     const ingest = as('report-ingest', createReportIngestHandler(reportDeps('report-ingest')));
     const ingested: SheetResult[][] = [];
@@ -439,7 +415,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       config,
       sweep,
       sendReports,
-      reportBuilds: reportUnits,
       checkDueReports: (date) => due(date ? { date } : {}),
       checkContactConfirmations: (date) => confirmations(date ? { date } : {}),
       resumeOrganizations: resume,
