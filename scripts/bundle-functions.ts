@@ -10,26 +10,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Metafile, Plugin } from 'esbuild';
 import { build } from 'esbuild';
+import type { FunctionName } from '../infra/functions';
+import { entryOf, FUNCTION_NAMES } from '../infra/functions';
 
 export const REPO_ROOT = resolve(__dirname, '..');
 
-/** The deployed functions: each is `functions/<name>/handler.ts`, exporting `handler`. */
-export const FUNCTION_NAMES = [
-  'intake-api',
-  'route-referral',
-  'republish-referrals',
-  'report-send',
-  'report-due',
-  'report-ingest',
-  'mail-intake',
-  'report-links',
-  'lead-page',
-  'ses-feedback',
-  'contact-confirmations',
-  'contact-confirm',
-  'admin-api',
-] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
+/** The deployed functions: the manifest's (infra/functions.ts), each `functions/<name>/handler.ts` exporting `handler`. */
+export { FUNCTION_NAMES } from '../infra/functions';
+export type { FunctionName } from '../infra/functions';
 
 /** The runtime the bundles target and the Lambdas run on (keep the two together). */
 export const NODE_TARGET = 'node22';
@@ -90,7 +78,7 @@ export async function bundleFunctions(options: BundleOptions): Promise<FunctionB
 
   const result = await build({
     absWorkingDir: REPO_ROOT,
-    entryPoints: Object.fromEntries(FUNCTION_NAMES.map((n) => [`${n}/index`, join('functions', n, 'handler.ts')])),
+    entryPoints: Object.fromEntries(FUNCTION_NAMES.map((n) => [`${n}/index`, entryOf(n)])),
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

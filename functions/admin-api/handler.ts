@@ -1,11 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { AdminDeps } from '../../shared/adapters/admin-deps';
-import { buildAdminDeps, reportDepsOf } from '../../shared/adapters/admin-deps';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { withSecrets } from '../../shared/adapters/secrets';
-import { AdminConfigSchema, loadConfig } from '../../shared/config';
+import type { AdminDeps } from '../../shared/wiring/admin';
+import { adminApiWiring, reportDepsOf } from '../../shared/wiring/admin';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { decodePathSegment } from '../../shared/api/path-segment';
-import { parseCsv } from '../../shared/domain/csv';
+import { parseCsv } from '../../shared/format/csv';
 import { ConcurrentUpdateError, NotFoundError, RuleViolation, StaleCopyError } from '../../shared/domain/errors';
 import { LANGUAGES } from '../../shared/domain/languages';
 import type { LanguageCode } from '../../shared/domain/languages';
@@ -13,7 +12,9 @@ import { addDays, IsoDateSchema, minnesotaDateOf } from '../../shared/domain/min
 import { renderCoverageMap } from '../../shared/ops/coverage-map';
 import { renderOpsPage } from '../../shared/ops/ops-page';
 import { readFirstSheetTable, SheetTableError } from '../../shared/reports/sheet-table';
-import { performanceCsv, performancePage, performanceWorkbook } from '../../shared/ops/performance-export';
+import { performanceCsv } from '../../shared/ops/performance-csv';
+import { performancePage } from '../../shared/ops/performance-page';
+import { performanceWorkbook } from '../../shared/ops/performance-workbook';
 import {
   coverageToday,
   DEFAULT_LOOKBACK_DAYS,
@@ -376,13 +377,6 @@ function problem(statusCode: number, error: string, issues: FieldIssue[]): APIGa
   return json(statusCode, { error, issues });
 }
 
-const ready = atColdStart(async () =>
-  createAdminApiHandler(
-    buildAdminDeps(
-      loadConfig(AdminConfigSchema, await withSecrets(process.env, ['CONSUMER_KEY_SECRET', 'SIGNING_SECRET'])),
-      'admin-api',
-    ),
-  ),
-);
+const ready = atColdStart(async () => createAdminApiHandler(await depsFromEnvironment(adminApiWiring)));
 
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => (await ready())(event);

@@ -1,33 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { htmlPage } from '../../shared/api/html-page';
-import type { LocalCredentials } from '../../shared/adapters/aws-clients';
-import { documentClient } from '../../shared/adapters/aws-clients';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.adapter';
-import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
-import { createLogger } from '../../shared/adapters/logger';
-import { withSecrets } from '../../shared/adapters/secrets';
-import type { ContactConfirmPageConfig } from '../../shared/config';
-import { ContactConfirmPageConfigSchema, loadConfig } from '../../shared/config';
-import type { ContactConfirmDeps } from '../../shared/use-cases/contact-confirmations';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import type { ContactConfirmPageDeps } from '../../shared/wiring/contact-confirm';
+import { contactConfirmWiring } from '../../shared/wiring/contact-confirm';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { checkContactLink, confirmLeadContact } from '../../shared/use-cases/contact-confirmations';
-
-export type ContactConfirmPageDeps = ContactConfirmDeps & { readonly programContact: string };
-
-export function buildContactConfirmPageDeps(
-  config: ContactConfirmPageConfig,
-  credentials?: LocalCredentials,
-): ContactConfirmPageDeps {
-  const doc = documentClient(config, credentials);
-  return {
-    directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
-    audit: new DynamoAuditLog(doc, config.AUDIT_TABLE),
-    signingSecret: Buffer.from(config.SIGNING_SECRET, 'utf8'),
-    programContact: config.PROGRAM_CONTACT,
-    log: createLogger('contact-confirm'),
-    clock: () => new Date(),
-  };
-}
 
 /**
  * /contacts/{organizationId}/confirm?token=…: the link in the "confirm your lead contact" email.
@@ -78,12 +55,6 @@ export function createContactConfirmHandler(deps: ContactConfirmPageDeps) {
   };
 }
 
-const ready = atColdStart(async () =>
-  createContactConfirmHandler(
-    buildContactConfirmPageDeps(
-      loadConfig(ContactConfirmPageConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET'])),
-    ),
-  ),
-);
+const ready = atColdStart(async () => createContactConfirmHandler(await depsFromEnvironment(contactConfirmWiring)));
 
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => (await ready())(event);

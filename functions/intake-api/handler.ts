@@ -1,30 +1,14 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { openApiDocument } from '../../shared/api/openapi';
 import type { ReferralStatusView } from '../../shared/api/referral-api.schema';
-import type { LocalCredentials } from '../../shared/adapters/aws-clients';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { documentClient, eventBridgeClient } from '../../shared/adapters/aws-clients';
-import { DynamoReferralStore } from '../../shared/adapters/dynamo-referral-store.adapter';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.adapter';
-import { createLogger } from '../../shared/adapters/logger';
-import type { IntakeConfig } from '../../shared/config';
-import { IntakeConfigSchema, loadConfig } from '../../shared/config';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import type { IntakeApiDeps } from '../../shared/wiring/intake';
+import { intakeApiWiring } from '../../shared/wiring/intake';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import type { Referral } from '../../shared/domain/referral';
 import { MAX_REFERRAL_BODY_BYTES } from '../../shared/domain/referral-request.schema';
 import type { FieldIssue } from '../../shared/domain/validation';
-import type { ReceiveReferralDeps } from '../../shared/use-cases/receive-referral';
 import { receiveReferral } from '../../shared/use-cases/receive-referral';
-
-export type IntakeApiDeps = ReceiveReferralDeps;
-
-export function buildIntakeApiDeps(config: IntakeConfig, credentials?: LocalCredentials): IntakeApiDeps {
-  return {
-    referrals: new DynamoReferralStore(documentClient(config, credentials), config.REFERRALS_TABLE),
-    events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
-    log: createLogger('intake-api'),
-    clock: () => new Date(),
-  };
-}
 
 /** The intake API: POST /referrals, GET /referrals/{id}, GET /openapi.json. */
 export function createIntakeApiHandler(deps: IntakeApiDeps) {
@@ -183,9 +167,7 @@ function methodNotAllowed(allowed: string): APIGatewayProxyResult {
   };
 }
 
-const ready = atColdStart(() =>
-  createIntakeApiHandler(buildIntakeApiDeps(loadConfig(IntakeConfigSchema, process.env))),
-);
+const ready = atColdStart(async () => createIntakeApiHandler(await depsFromEnvironment(intakeApiWiring)));
 
 /** The Lambda entry: adapters built once per container from the validated environment. */
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => (await ready())(event);

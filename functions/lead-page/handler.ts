@@ -1,45 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { htmlPage } from '../../shared/api/html-page';
-import type { LocalCredentials } from '../../shared/adapters/aws-clients';
-import { documentClient } from '../../shared/adapters/aws-clients';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.adapter';
-import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
-import { DynamoReferralStore } from '../../shared/adapters/dynamo-referral-store.adapter';
-import { createLogger } from '../../shared/adapters/logger';
-import { withSecrets } from '../../shared/adapters/secrets';
-import type { LeadPageConfig } from '../../shared/config';
-import { LeadPageConfigSchema, loadConfig } from '../../shared/config';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import type { LeadPageDeps } from '../../shared/wiring/lead-page';
+import { leadPageWiring } from '../../shared/wiring/lead-page';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { leadDeadlines, leadRows, leadTableHtml, repeatNote } from '../../shared/domain/lead-email';
-import { escapeHtml } from '../../shared/domain/html';
+import { escapeHtml } from '../../shared/format/html';
 import { checkLinkToken, deriveKey } from '../../shared/domain/signed-link';
-import type { AssisterDirectory } from '../../shared/ports/assister-directory.port';
-import type { AuditLog } from '../../shared/ports/audit-log.port';
-import type { Log } from '../../shared/ports/logger.port';
-import type { ReferralStore } from '../../shared/ports/referral-store.port';
-
-export interface LeadPageDeps {
-  readonly referrals: Pick<ReferralStore, 'get'>;
-  readonly directory: Pick<AssisterDirectory, 'get'>;
-  readonly audit: AuditLog;
-  readonly signingSecret: Buffer;
-  readonly programContact: string;
-  readonly log: Log;
-  readonly clock: () => Date;
-}
-
-export function buildLeadPageDeps(config: LeadPageConfig, credentials?: LocalCredentials): LeadPageDeps {
-  const doc = documentClient(config, credentials);
-  return {
-    referrals: new DynamoReferralStore(doc, config.REFERRALS_TABLE),
-    directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
-    audit: new DynamoAuditLog(doc, config.AUDIT_TABLE),
-    signingSecret: Buffer.from(config.SIGNING_SECRET, 'utf8'),
-    programContact: config.PROGRAM_CONTACT,
-    log: createLogger('lead-page'),
-    clock: () => new Date(),
-  };
-}
 
 /**
  * /leads/{referralId}?token=…: the secure lead page. The token opens one lead, for the organization
@@ -116,10 +83,6 @@ export function createLeadPageHandler(deps: LeadPageDeps) {
   };
 }
 
-const ready = atColdStart(async () =>
-  createLeadPageHandler(
-    buildLeadPageDeps(loadConfig(LeadPageConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET']))),
-  ),
-);
+const ready = atColdStart(async () => createLeadPageHandler(await depsFromEnvironment(leadPageWiring)));
 
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => (await ready())(event);

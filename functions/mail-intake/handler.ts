@@ -1,33 +1,11 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ObjectCreatedSchema, RETURN_PREFIXES } from '../../shared/api/jobs';
 import { decodeObjectKey } from '../../shared/api/path-segment';
-import type { LocalCredentials } from '../../shared/adapters/aws-clients';
-import { documentClient, eventBridgeClient, s3Client } from '../../shared/adapters/aws-clients';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
-import { EmfOpsMetrics } from '../../shared/adapters/emf-metrics.adapter';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.adapter';
-import { createLogger } from '../../shared/adapters/logger';
-import { S3ReportFiles } from '../../shared/adapters/s3-report-files.adapter';
-import { sesMailer } from '../../shared/adapters/ses-mailer.adapter';
-import type { MailIntakeConfig } from '../../shared/config';
-import { loadConfig, MailIntakeConfigSchema } from '../../shared/config';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import { mailIntakeWiring } from '../../shared/wiring/mail-intake';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import type { MailIntakeDeps, UnpackResult } from '../../shared/use-cases/unpack-inbound-mail';
 import { unpackInboundMail } from '../../shared/use-cases/unpack-inbound-mail';
-
-export function buildMailIntakeDeps(config: MailIntakeConfig, credentials?: LocalCredentials): MailIntakeDeps {
-  return {
-    files: new S3ReportFiles(s3Client(config, credentials), config.REPORTS_BUCKET),
-    directory: new DynamoAssisterDirectory(documentClient(config, credentials), config.DIRECTORY_TABLE),
-    mailer: sesMailer(config, config.REPORT_SENDER, credentials),
-    events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
-    log: createLogger('mail-intake'),
-    metrics: new EmfOpsMetrics(config.POWERTOOLS_METRICS_NAMESPACE, 'mail-intake'),
-    clock: () => new Date(),
-    programContact: config.PROGRAM_CONTACT,
-    requireSenderAuthentication: config.REQUIRE_SENDER_AUTHENTICATION === 'true',
-  };
-}
 
 /** On S3 "Object Created" under inbound/ (SES receiving): unpack the email's sheets for report-ingest. */
 export function createMailIntakeHandler(deps: MailIntakeDeps) {
@@ -55,9 +33,7 @@ export function createMailIntakeHandler(deps: MailIntakeDeps) {
   };
 }
 
-const ready = atColdStart(() =>
-  createMailIntakeHandler(buildMailIntakeDeps(loadConfig(MailIntakeConfigSchema, process.env))),
-);
+const ready = atColdStart(async () => createMailIntakeHandler(await depsFromEnvironment(mailIntakeWiring)));
 
 export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<UnpackResult | undefined> =>
   (await ready())(event);

@@ -1,7 +1,6 @@
-import { buildReportDeps } from '../../shared/adapters/report-deps';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { withSecrets } from '../../shared/adapters/secrets';
-import { loadConfig, ReportsConfigSchema } from '../../shared/config';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import { reportDueWiring } from '../../shared/wiring/reports';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import type { DueDeps, DueResult } from '../../shared/use-cases/check-due-reports';
 import { checkDueReports } from '../../shared/use-cases/check-due-reports';
@@ -14,10 +13,6 @@ export function createReportDueHandler(deps: DueDeps) {
   };
 }
 
-const ready = atColdStart(async () =>
-  createReportDueHandler(
-    buildReportDeps(loadConfig(ReportsConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET'])), 'report-due'),
-  ),
-);
+const ready = atColdStart(async () => createReportDueHandler(await depsFromEnvironment(reportDueWiring)));
 
 export const handler = async (input: unknown): Promise<DueResult> => (await ready())(input);

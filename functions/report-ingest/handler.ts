@@ -1,10 +1,9 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ObjectCreatedSchema, RETURN_PREFIXES } from '../../shared/api/jobs';
 import { decodeObjectKey } from '../../shared/api/path-segment';
-import { buildReportDeps } from '../../shared/adapters/report-deps';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { withSecrets } from '../../shared/adapters/secrets';
-import { loadConfig, ReportsConfigSchema } from '../../shared/config';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import { reportIngestWiring } from '../../shared/wiring/reports';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import type { IngestDeps } from '../../shared/use-cases/ingest-report';
 import type { SheetResult } from '../../shared/use-cases/report-refusal';
 import { ingestReturnedFile } from '../../shared/use-cases/ingest-report';
@@ -38,14 +37,7 @@ export function createReportIngestHandler(deps: IngestDeps) {
   };
 }
 
-const ready = atColdStart(async () =>
-  createReportIngestHandler(
-    buildReportDeps(
-      loadConfig(ReportsConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET'])),
-      'report-ingest',
-    ),
-  ),
-);
+const ready = atColdStart(async () => createReportIngestHandler(await depsFromEnvironment(reportIngestWiring)));
 
 export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<SheetResult[]> =>
   (await ready())(event);

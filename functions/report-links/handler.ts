@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { htmlPage } from '../../shared/api/html-page';
-import { buildReportDeps } from '../../shared/adapters/report-deps';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { withSecrets } from '../../shared/adapters/secrets';
-import { loadConfig, ReportsConfigSchema } from '../../shared/config';
-import { escapeHtml } from '../../shared/domain/html';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import { reportLinksWiring } from '../../shared/wiring/reports';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
+import { escapeHtml } from '../../shared/format/html';
 import { REPORT_ID_PATTERN } from '../../shared/domain/report';
 import { spokenDate } from '../../shared/domain/report-email';
 import { DEFAULT_XLSX_LIMITS } from '../../shared/reports/xlsx-safety';
@@ -99,13 +98,6 @@ ${hidden}
   };
 }
 
-const ready = atColdStart(async () =>
-  createReportLinksHandler(
-    buildReportDeps(
-      loadConfig(ReportsConfigSchema, await withSecrets(process.env, ['SIGNING_SECRET'])),
-      'report-links',
-    ),
-  ),
-);
+const ready = atColdStart(async () => createReportLinksHandler(await depsFromEnvironment(reportLinksWiring)));
 
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => (await ready())(event);

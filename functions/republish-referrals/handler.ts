@@ -1,26 +1,9 @@
-import type { LocalCredentials } from '../../shared/adapters/aws-clients';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { documentClient, eventBridgeClient } from '../../shared/adapters/aws-clients';
-import { DynamoReferralStore } from '../../shared/adapters/dynamo-referral-store.adapter';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.adapter';
-import { createLogger } from '../../shared/adapters/logger';
-import type { RepublishConfig } from '../../shared/config';
-import { loadConfig, RepublishConfigSchema } from '../../shared/config';
-import type { ReceiveReferralDeps } from '../../shared/use-cases/receive-referral';
-import type { RepublishOptions, RepublishResult } from '../../shared/use-cases/republish-referrals';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import type { RepublishDeps } from '../../shared/wiring/intake';
+import { republishWiring } from '../../shared/wiring/intake';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
+import type { RepublishResult } from '../../shared/use-cases/republish-referrals';
 import { republishReferrals } from '../../shared/use-cases/republish-referrals';
-
-export type RepublishDeps = ReceiveReferralDeps & { options: RepublishOptions };
-
-export function buildRepublishDeps(config: RepublishConfig, credentials?: LocalCredentials): RepublishDeps {
-  return {
-    referrals: new DynamoReferralStore(documentClient(config, credentials), config.REFERRALS_TABLE),
-    events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),
-    log: createLogger('republish-referrals'),
-    clock: () => new Date(),
-    options: { graceMs: config.REPUBLISH_GRACE_SECONDS * 1000, batchSize: config.REPUBLISH_BATCH_SIZE },
-  };
-}
 
 /** The sweeper, on a schedule: a run that could not publish everything fails, so its error alarm fires. */
 export function createRepublishHandler(deps: RepublishDeps) {
@@ -33,8 +16,6 @@ export function createRepublishHandler(deps: RepublishDeps) {
   };
 }
 
-const ready = atColdStart(() =>
-  createRepublishHandler(buildRepublishDeps(loadConfig(RepublishConfigSchema, process.env))),
-);
+const ready = atColdStart(async () => createRepublishHandler(await depsFromEnvironment(republishWiring)));
 
 export const handler = async (): Promise<RepublishResult> => (await ready())();

@@ -1,11 +1,10 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ReferralCreated } from '../../events/referral-events';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { withSecrets } from '../../shared/adapters/secrets';
-import { loadConfig, RoutingConfigSchema } from '../../shared/config';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import { routeReferralWiring } from '../../shared/wiring/routing';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import type { RouteReferralDeps, RouteReferralResult } from '../../shared/use-cases/route-referral';
 import { routeReferral } from '../../shared/use-cases/route-referral';
-import { buildRouteReferralDeps } from '../../shared/adapters/routing-deps';
 
 /**
  * On `Referral Created`: route and email the lead. Any throw makes EventBridge retry the event
@@ -31,13 +30,7 @@ export function createRouteReferralHandler(deps: RouteReferralDeps) {
   };
 }
 
-const ready = atColdStart(async () =>
-  createRouteReferralHandler(
-    buildRouteReferralDeps(
-      loadConfig(RoutingConfigSchema, await withSecrets(process.env, ['CONSUMER_KEY_SECRET', 'SIGNING_SECRET'])),
-    ),
-  ),
-);
+const ready = atColdStart(async () => createRouteReferralHandler(await depsFromEnvironment(routeReferralWiring)));
 
 export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<RouteReferralResult> =>
   (await ready())(event);

@@ -1,24 +1,10 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { LocalCredentials } from '../../shared/adapters/aws-clients';
-import { documentClient } from '../../shared/adapters/aws-clients';
-import { atColdStart } from '../../shared/adapters/cold-start';
-import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.adapter';
-import { createLogger } from '../../shared/adapters/logger';
-import { withSecrets } from '../../shared/adapters/secrets';
-import type { MailFeedbackConfig } from '../../shared/config';
-import { loadConfig, MailFeedbackConfigSchema } from '../../shared/config';
+import { atColdStart } from '../../shared/wiring/cold-start';
+import { sesFeedbackWiring } from '../../shared/wiring/routing';
+import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { readMailFeedback, SesFeedbackEventSchema } from '../../shared/domain/mail-feedback';
 import type { MailFeedbackDeps, MailFeedbackResult } from '../../shared/use-cases/handle-mail-feedback';
 import { handleMailFeedback } from '../../shared/use-cases/handle-mail-feedback';
-import { buildRouteReferralDeps } from '../../shared/adapters/routing-deps';
-
-export function buildMailFeedbackDeps(config: MailFeedbackConfig, credentials?: LocalCredentials): MailFeedbackDeps {
-  return {
-    ...buildRouteReferralDeps(config, credentials),
-    audit: new DynamoAuditLog(documentClient(config, credentials), config.AUDIT_TABLE),
-    log: createLogger('ses-feedback'),
-  };
-}
 
 /**
  * On SES's `Email Bounced` and `Email Complaint Received` (a configuration set's EventBridge
@@ -46,13 +32,7 @@ export function createSesFeedbackHandler(deps: MailFeedbackDeps) {
   };
 }
 
-const ready = atColdStart(async () =>
-  createSesFeedbackHandler(
-    buildMailFeedbackDeps(
-      loadConfig(MailFeedbackConfigSchema, await withSecrets(process.env, ['CONSUMER_KEY_SECRET', 'SIGNING_SECRET'])),
-    ),
-  ),
-);
+const ready = atColdStart(async () => createSesFeedbackHandler(await depsFromEnvironment(sesFeedbackWiring)));
 
 export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<MailFeedbackResult> =>
   (await ready())(event);

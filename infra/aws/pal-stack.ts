@@ -144,16 +144,7 @@ export class PalStack extends Stack {
       environment,
       bus: this.events.bus,
       reportsBucket: this.reports.bucket,
-      returnPrefixes: [REPORT_PREFIXES.returned, REPORT_PREFIXES.received],
-      inboundPrefix: REPORT_PREFIXES.inbound,
-      mailIntake: fns['mail-intake'],
-      routeReferral: fns['route-referral'],
-      republishReferrals: fns['republish-referrals'],
-      reportSend: fns['report-send'],
-      reportDue: fns['report-due'],
-      reportIngest: fns['report-ingest'],
-      sesFeedback: fns['ses-feedback'],
-      contactConfirmations: fns['contact-confirmations'],
+      functions: fns,
       configurationSetName: this.email.configurationSet.configurationSetName,
     });
 

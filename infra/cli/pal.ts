@@ -12,19 +12,21 @@ import { opsPage, readSheetTable } from '../../functions/admin-api/handler';
 import { LANGUAGES } from '../../shared/domain/languages';
 import type { LanguageCode } from '../../shared/domain/languages';
 import { renderCoverageMap } from '../../shared/ops/coverage-map';
-import { performanceCsv, performancePage, performanceWorkbook } from '../../shared/ops/performance-export';
+import { performanceCsv } from '../../shared/ops/performance-csv';
+import { performancePage } from '../../shared/ops/performance-page';
+import { performanceWorkbook } from '../../shared/ops/performance-workbook';
 import {
   coverageToday,
   DEFAULT_LOOKBACK_DAYS,
   performanceBetween,
   undeliveredLeads,
 } from '../../shared/use-cases/admin/ops-figures';
-import type { AdminDeps } from '../../shared/adapters/admin-deps';
-import { buildAdminDeps, reportDepsOf } from '../../shared/adapters/admin-deps';
+import type { AdminDeps } from '../../shared/wiring/admin';
+import { buildAdminDeps, reportDepsOf } from '../../shared/wiring/admin';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
-import { parseCsv } from '../../shared/domain/csv';
+import { parseCsv } from '../../shared/format/csv';
 import { NotFoundError, RuleViolation } from '../../shared/domain/errors';
 import { addDays, IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import { OrganizationSchema } from '../../shared/domain/organization';

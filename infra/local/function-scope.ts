@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { FunctionName } from '../../scripts/bundle-functions';
+import type { FunctionName } from '../functions';
 
 /**
  * Which function's handler is running. On AWS each function is its own process; here they share

@@ -1,37 +1,11 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { APIGatewayProxyEvent, EventBridgeEvent } from 'aws-lambda';
-import sesLocal from 'aws-ses-v2-local';
-import dynalite from 'dynalite';
-import S3rver from 's3rver';
 import demoDirectory from '../../config/demo-directory.json';
-import { ReferralCreated } from '../../events/catalog';
-import { buildContactConfirmPageDeps, createContactConfirmHandler } from '../../functions/contact-confirm/handler';
-import {
-  buildContactConfirmationsDeps,
-  createContactConfirmationsHandler,
-} from '../../functions/contact-confirmations/handler';
-import { createAdminApiHandler } from '../../functions/admin-api/handler';
-import { buildIntakeApiDeps, createIntakeApiHandler } from '../../functions/intake-api/handler';
-import { buildLeadPageDeps, createLeadPageHandler } from '../../functions/lead-page/handler';
-import { createReportDueHandler } from '../../functions/report-due/handler';
-import { createReportIngestHandler } from '../../functions/report-ingest/handler';
-import { buildMailIntakeDeps, createMailIntakeHandler } from '../../functions/mail-intake/handler';
 import { RETURN_PREFIXES } from '../../shared/api/jobs';
-import { createReportLinksHandler } from '../../functions/report-links/handler';
-import { createReportSendHandler } from '../../functions/report-send/handler';
-import { buildRepublishDeps, createRepublishHandler } from '../../functions/republish-referrals/handler';
-import { createRouteReferralHandler } from '../../functions/route-referral/handler';
-import { buildRouteReferralDeps } from '../../shared/adapters/routing-deps';
-import { buildMailFeedbackDeps, createSesFeedbackHandler } from '../../functions/ses-feedback/handler';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { documentClient } from '../../shared/adapters/aws-clients';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
 import type { TableRole } from '../../shared/adapters/dynamo-tables';
-import { buildAdminDeps } from '../../shared/adapters/admin-deps';
-import { buildReportDeps } from '../../shared/adapters/report-deps';
 import { resumeDueOrganizations } from '../../shared/use-cases/admin/directory-admin';
 import type {
   AdminConfig,
@@ -50,27 +24,24 @@ import {
   RepublishConfigSchema,
   RoutingConfigSchema,
 } from '../../shared/config';
-import {
-  ContactConfirmationsConfigSchema,
-  ContactConfirmPageConfigSchema,
-  MailFeedbackConfigSchema,
-} from '../../shared/config';
-import { SES_FEEDBACK_DETAIL_TYPES, SES_SOURCE } from '../../shared/domain/mail-feedback';
 import { OrganizationSchema } from '../../shared/domain/organization';
 import type { DueResult } from '../../shared/use-cases/check-due-reports';
 import type { ContactConfirmationsResult } from '../../shared/use-cases/contact-confirmations';
 import type { SheetResult } from '../../shared/use-cases/report-refusal';
-import { adminKeyMatches } from './admin-key';
+import { adminFrontDoors } from './admin-front-door';
 import { ApiRouter } from './api-router';
-import { asFunction as as } from './function-scope';
+import { asFunction } from './function-scope';
 import { serveApi, urlOf } from './api-server';
 import { DailyJobs } from './daily-jobs';
 import { InboundMailFolder } from './inbound-mail-folder';
+import { buildLocalFunctions } from './local-functions';
+import { connectTriggers } from './local-triggers';
 import type { RetryPolicy } from './local-event-bus';
 import { LocalEventBus } from './local-event-bus';
 import { InFlight } from './in-flight';
-import { reportSendOnBus, type ReportSendRun } from './report-send-units';
-import { close, closeAll, createBucket, createTables, listen, localSecret } from './stand-in-setup';
+import { reportSendRuns, type ReportSendRun } from './report-send-units';
+import { close, closeAll, createBucket, createTables, localSecret } from './stand-in-setup';
+import { forwardObjectCreated, startStandIns } from './stand-ins';
 
 /** s3rver checks the key id, not the signature; dynalite and the SES stand-in check neither. */
 export const LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -111,7 +82,7 @@ export interface LocalStack {
     admin: AdminConfig;
   };
   readonly sweep: () => Promise<unknown>;
-  /** The daily report-send job, then every unit it planned as the bus delivered it (awaited). */
+  /** The daily report-send job, then every report it planned as report-build built it (awaited). */
   readonly sendReports: (date?: string) => Promise<ReportSendRun>;
   readonly checkDueReports: (date?: string) => Promise<DueResult>;
   /** The daily lead contact job: confirmation requests due that day, unconfirmed contacts flagged. */
@@ -137,38 +108,15 @@ export const REPORTS_BUCKET = 'pal-reports-local';
 /**
  * Starts the whole system on embedded stand-ins: dynalite (DynamoDB), s3rver (S3),
  * aws-ses-v2-local (SES) and an in-process EventBridge. The handlers are the Lambda handlers,
- * built from the same config schemas; only the endpoints point here.
+ * built by the same deps builders from the same config schemas (the function manifest,
+ * infra/functions.ts, names them and their triggers); only the endpoints point here.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const closers: (() => Promise<void>)[] = [];
   try {
     const dataDir = options.dataDir;
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-
-    const dynamo = dynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      ...(dataDir && { path: join(dataDir, 'dynamodb') }),
-    });
-    await listen(dynamo, 0);
-    closers.push(() => close(dynamo));
-    const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
-
-    // s3rver's files are scratch: a stale directory from a killed run breaks bucket creation.
-    const s3Dir = join(dataDir ?? tmpdir(), `pal-s3-${process.pid}-${Date.now()}`);
-    rmSync(s3Dir, { recursive: true, force: true });
-    const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir, resetOnClose: true });
-    const s3Address = await s3.run();
-    closers.push(async () => {
-      await s3.close();
-      rmSync(s3Dir, { recursive: true, force: true });
-    });
-    const s3Url = `http://127.0.0.1:${s3Address.port}`;
-
-    const ses = await sesLocal({ host: '127.0.0.1', port: options.sesPort });
-    closers.push(() => close(ses));
-    const sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
+    const { dynamoUrl, s3Url, sesUrl, s3 } = await startStandIns({ dataDir, sesPort: options.sesPort }, closers);
 
     // Stopping waits for handlers still running before the stand-ins close (closers run last to first).
     const inFlight = new InFlight();
@@ -188,30 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.push(() => close(api));
     const apiUrl = urlOf(api);
 
-    const env: Record<string, string> = {
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: busUrl,
-      AWS_ENDPOINT_URL_SES: sesUrl,
-      AWS_ENDPOINT_URL_S3: s3Url,
-      REFERRALS_TABLE: TABLE_NAMES.referrals,
-      DIRECTORY_TABLE: TABLE_NAMES.directory,
-      CONSUMER_HISTORY_TABLE: TABLE_NAMES.consumerHistory,
-      REPORTS_TABLE: TABLE_NAMES.reports,
-      AUDIT_TABLE: TABLE_NAMES.audit,
-      REPORTS_BUCKET,
-      EVENT_BUS_NAME: 'pal-referrals-local',
-      LEAD_SENDER: 'pal-leads@mnsure.example.org',
-      REPORT_SENDER: 'pal-reports@mnsure.example.org',
-      PROGRAM_CONTACT: 'assisterleads@mnsure.example.org',
-      INBOUND_ADDRESS: 'pal-returns@inbound.mnsure.example.org',
-      CONSUMER_KEY_SECRET: localSecret(dataDir, 'consumer-key-secret'),
-      SIGNING_SECRET: localSecret(dataDir, 'signing-secret'),
-      PUBLIC_API_URL: apiUrl,
-      // The SES stand-in writes no Authentication-Results; on AWS this stays on.
-      REQUIRE_SENDER_AUTHENTICATION: 'false',
-      ...options.env,
-    };
+    const env = localEnvironment({ dynamoUrl, busUrl, sesUrl, s3Url, apiUrl, dataDir, overrides: options.env });
     const config = {
       leadPage: loadConfig(LeadPageConfigSchema, env),
       admin: loadConfig(AdminConfigSchema, env),
@@ -225,169 +150,42 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await createBucket({ endpoint: s3Url, region: REGION, credentials: LOCAL_CREDENTIALS }, REPORTS_BUCKET);
     if (options.seedDemoDirectory) await seedDemoDirectory(config.routing, options.clock?.() ?? new Date());
 
-    // Intake and routing.
     const clock = options.clock ?? (() => new Date());
-    router.add(
-      '/',
-      as('intake-api', createIntakeApiHandler({ ...buildIntakeApiDeps(config.intake, LOCAL_CREDENTIALS), clock })),
-    );
-    const routeReferral = as(
-      'route-referral',
-      createRouteReferralHandler({ ...buildRouteReferralDeps(config.routing, LOCAL_CREDENTIALS), clock }),
-    );
-    bus.addRule({ name: 'route-referral', detailTypes: [ReferralCreated.detailType], target: routeReferral });
-    const leadPage = createLeadPageHandler({ ...buildLeadPageDeps(config.leadPage, LOCAL_CREDENTIALS), clock });
-    router.add('/leads', as('lead-page', leadPage));
-    const sweep = as(
-      'republish-referrals',
-      createRepublishHandler({ ...buildRepublishDeps(config.republish, LOCAL_CREDENTIALS), clock }),
-    );
-    if (options.sweepEveryMs > 0) {
-      const timer = setInterval(() => sweep().catch(() => undefined), options.sweepEveryMs);
+    const { handlers, deps } = buildLocalFunctions(env, LOCAL_CREDENTIALS, clock);
+    // The admin API: IAM on AWS; here an admin key, kept in the data folder.
+    const adminKey = localSecret(dataDir, 'admin-key');
+    const doors = adminFrontDoors(handlers['admin-api'], adminKey);
+    router.add('/ops', doors.ops);
+    // Ingest results, in arrival order; a refused email never reaches report-ingest, so it is recorded as ingest's would be.
+    const ingested: SheetResult[][] = [];
+    const reportSend = reportSendRuns(handlers, bus);
+    const schedules = connectTriggers(handlers, {
+      router,
+      bus,
+      apiFronts: { 'admin-api': doors.admin },
+      ruleTargets: {
+        'report-build': reportSend.buildTarget,
+        'report-ingest': async (e) => ingested.push(await handlers['report-ingest'](e)),
+        'mail-intake': async (e) => {
+          const result = await handlers['mail-intake'](e);
+          if (result && result.outcome === 'refused') ingested.push([result]);
+        },
+      },
+    });
+    forwardObjectCreated(s3, bus, REPORTS_BUCKET);
+
+    // Jobs on a rate (the sweeper): every sweepEveryMs here, so tests can run them on demand instead.
+    for (const job of options.sweepEveryMs > 0 ? schedules.periodic : []) {
+      const timer = setInterval(() => job.run().catch(() => undefined), options.sweepEveryMs);
       closers.push(async () => clearInterval(timer));
     }
-
-    // Reporting: links API, the daily jobs, and ingest fed by S3 events as EventBridge would.
-    const reportDeps = (service: string) => ({ ...buildReportDeps(config.reports, service, LOCAL_CREDENTIALS), clock });
-    router.add('/reports', as('report-links', createReportLinksHandler(reportDeps('report-links'))));
-
-    // Ops: the admin API (IAM on AWS; here an admin key, kept in the data folder) and the auto-resume job.
-    const adminKey = localSecret(dataDir, 'admin-key');
-    const adminDeps = { ...buildAdminDeps(config.admin, 'admin-api', LOCAL_CREDENTIALS), clock };
-    const admin = as('admin-api', createAdminApiHandler(adminDeps));
-    // The ops page, read-only and without PII, open on this machine without the key.
-    router.add('/ops', async (event) =>
-      event.httpMethod === 'GET'
-        ? admin({
-            ...event,
-            path: '/admin/ops',
-            requestContext: {
-              ...event.requestContext,
-              identity: { ...event.requestContext.identity, userArn: 'local-ops-page' },
-            },
-          })
-        : { statusCode: 405, headers: { Allow: 'GET' }, body: '' },
-    );
-    router.add('/admin', async (event) =>
-      adminKeyMatches(headerOf(event, 'x-pal-admin-key'), adminKey)
-        ? admin({
-            ...event,
-            requestContext: {
-              ...event.requestContext,
-              identity: { ...event.requestContext.identity, userArn: 'local-admin' },
-            },
-          })
-        : {
-            statusCode: 403,
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify({
-              error: 'forbidden',
-              issues: [
-                {
-                  field: 'x-pal-admin-key',
-                  rule: 'admin-key',
-                  message: 'must be the local admin key (.local/admin-key)',
-                },
-              ],
-            }),
-          },
-    );
-    const send = as('report-send', createReportSendHandler(reportDeps('report-send')));
-    const sendReports = reportSendOnBus(bus, send);
-    const due = as('report-due', createReportDueHandler(reportDeps('report-due')));
-    const ingest = as('report-ingest', createReportIngestHandler(reportDeps('report-ingest')));
-    const ingested: SheetResult[][] = [];
-    bus.addRule({
-      name: 'report-ingest',
-      detailTypes: ['Object Created'],
-      matches: (e) => e.source === 'aws.s3' && keyStartsWith(e, RETURN_PREFIXES.upload, RETURN_PREFIXES.mailAttachment),
-      target: async (e) => ingested.push(await ingest(e)),
-    });
-    const mailIntake = as(
-      'mail-intake',
-      createMailIntakeHandler({ ...buildMailIntakeDeps(config.reports, LOCAL_CREDENTIALS), clock }),
-    );
-    bus.addRule({
-      name: 'mail-intake',
-      detailTypes: ['Object Created'],
-      matches: (e) => e.source === 'aws.s3' && keyStartsWith(e, RETURN_PREFIXES.email),
-      target: async (e) => {
-        const result = await mailIntake(e);
-        // A refused email never reaches report-ingest: its result is recorded here, as ingest's would be.
-        if (result && result.outcome === 'refused') ingested.push([result]);
-      },
-    });
-    s3.on(
-      'event',
-      (event: {
-        Records: {
-          eventName: string;
-          eventTime: string;
-          s3: { object: { key: string; size?: number; sequencer?: string } };
-        }[];
-      }) => {
-        for (const record of event.Records) {
-          if (!record.eventName.startsWith('ObjectCreated:')) continue;
-          bus.put(
-            'Object Created',
-            'aws.s3',
-            {
-              bucket: { name: REPORTS_BUCKET },
-              object: {
-                key: record.s3.object.key,
-                size: record.s3.object.size,
-                ...(record.s3.object.sequencer && { sequencer: record.s3.object.sequencer }),
-              },
-              reason: record.eventName.split(':')[1],
-            },
-            new Date(record.eventTime),
-          );
-        }
-      },
-    );
-    // Lead contacts: SES feedback from the bus (the SES stand-in never bounces: tests put SES's
-    // events on the bus themselves), the confirmation page, and the daily confirmation job.
-    const sesFeedback = as(
-      'ses-feedback',
-      createSesFeedbackHandler({
-        ...buildMailFeedbackDeps(loadConfig(MailFeedbackConfigSchema, env), LOCAL_CREDENTIALS),
-        clock,
-      }),
-    );
-    bus.addRule({
-      name: 'ses-feedback',
-      detailTypes: SES_FEEDBACK_DETAIL_TYPES,
-      matches: (e) => e.source === SES_SOURCE,
-      target: sesFeedback,
-    });
-    router.add(
-      '/contacts',
-      as(
-        'contact-confirm',
-        createContactConfirmHandler({
-          ...buildContactConfirmPageDeps(loadConfig(ContactConfirmPageConfigSchema, env), LOCAL_CREDENTIALS),
-          clock,
-        }),
-      ),
-    );
-    const confirmations = as(
-      'contact-confirmations',
-      createContactConfirmationsHandler({
-        ...buildContactConfirmationsDeps(loadConfig(ContactConfirmationsConfigSchema, env), LOCAL_CREDENTIALS),
-        clock,
-      }),
-    );
     // On AWS contact-confirmations resumes suspensions; locally ops' deps do, as that function.
-    const resume = as('contact-confirmations', (date: string) => resumeDueOrganizations(adminDeps, date));
-
+    const resume = asFunction('contact-confirmations', (date: string) =>
+      resumeDueOrganizations(deps['admin-api'], date),
+    );
     if (options.dailyJobs) {
       const jobs = new DailyJobs(
-        [
-          { name: 'contact-confirmations', at: '06:30', run: (date) => confirmations({ date }) },
-          { name: 'report-send', at: '07:00', run: (date) => send({ date }) },
-          { name: 'report-due', at: '07:15', run: (date) => due({ date }) },
-          { name: 'resume-organizations', at: '00:05', run: resume },
-        ],
+        [{ name: 'resume-organizations', at: '00:05', run: resume }, ...schedules.daily],
         clock,
       );
       jobs.start();
@@ -405,6 +203,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       writeFileSync(join(dataDir, 'stack.json'), JSON.stringify({ pid: process.pid, env }, null, 2), { mode: 0o600 });
     }
 
+    const sweep = handlers['republish-referrals'];
+    const due = handlers['report-due'];
+    const confirmations = handlers['contact-confirmations'];
     return {
       apiUrl,
       sesUrl,
@@ -414,7 +215,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env,
       config,
       sweep,
-      sendReports,
+      sendReports: reportSend.run,
       checkDueReports: (date) => due(date ? { date } : {}),
       checkContactConfirmations: (date) => confirmations(date ? { date } : {}),
       resumeOrganizations: resume,
@@ -434,13 +235,40 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
-  return Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
-}
-
-function keyStartsWith(event: EventBridgeEvent<string, unknown>, ...prefixes: string[]): boolean {
-  const key = (event.detail as { object?: { key?: string } }).object?.key ?? '';
-  return prefixes.some((prefix) => key.startsWith(prefix));
+/** The functions' environment on this stack: the stand-ins' endpoints and the names AWS would give. */
+function localEnvironment(at: {
+  dynamoUrl: string;
+  busUrl: string;
+  sesUrl: string;
+  s3Url: string;
+  apiUrl: string;
+  dataDir: string | undefined;
+  overrides: Record<string, string> | undefined;
+}): Record<string, string> {
+  return {
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL_DYNAMODB: at.dynamoUrl,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: at.busUrl,
+    AWS_ENDPOINT_URL_SES: at.sesUrl,
+    AWS_ENDPOINT_URL_S3: at.s3Url,
+    REFERRALS_TABLE: TABLE_NAMES.referrals,
+    DIRECTORY_TABLE: TABLE_NAMES.directory,
+    CONSUMER_HISTORY_TABLE: TABLE_NAMES.consumerHistory,
+    REPORTS_TABLE: TABLE_NAMES.reports,
+    AUDIT_TABLE: TABLE_NAMES.audit,
+    REPORTS_BUCKET,
+    EVENT_BUS_NAME: 'pal-referrals-local',
+    LEAD_SENDER: 'pal-leads@mnsure.example.org',
+    REPORT_SENDER: 'pal-reports@mnsure.example.org',
+    PROGRAM_CONTACT: 'assisterleads@mnsure.example.org',
+    INBOUND_ADDRESS: 'pal-returns@inbound.mnsure.example.org',
+    CONSUMER_KEY_SECRET: localSecret(at.dataDir, 'consumer-key-secret'),
+    SIGNING_SECRET: localSecret(at.dataDir, 'signing-secret'),
+    PUBLIC_API_URL: at.apiUrl,
+    // The SES stand-in writes no Authentication-Results; on AWS this stays on.
+    REQUIRE_SENDER_AUTHENTICATION: 'false',
+    ...at.overrides,
+  };
 }
 
 /**

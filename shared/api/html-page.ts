@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { escapeHtml } from '../domain/html';
+import { escapeHtml } from '../format/html';
 
 /**
  * A page of the public links API (report links, lead page, contact confirmation): plain, accessible

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { emailDocument, escapeHtml } from './html';
+import { emailDocument, escapeHtml } from '../format/html';
 import type { IsoDate } from './minnesota-time';
 import { daysBetween, minnesotaDateOf } from './minnesota-time';
 import type { Organization } from './organization';

@@ -6,7 +6,7 @@ import { addDays, minnesotaDateOf } from './minnesota-time';
 import type { Organization } from './organization';
 import { formatUsPhone } from './phone';
 import type { Referral } from './referral';
-import { emailDocument, escapeHtml } from './html';
+import { emailDocument, escapeHtml } from '../format/html';
 
 /** The program's expectations (OE5 policy): contact within 2 business days, an appointment within two weeks. */
 export const CONTACT_WITHIN_BUSINESS_DAYS = 2;

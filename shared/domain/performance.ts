@@ -3,7 +3,7 @@ import { compareIsoDates, minnesotaDateOf, type IsoDate } from './minnesota-time
 import type { Organization } from './organization';
 import type { Referral } from './referral';
 import type { Report } from './report';
-import { RESOLUTIONS, type Resolution } from './report-sheet';
+import { RESOLUTIONS, type Resolution } from './outcome';
 import type { ReportingWindow } from './reporting-calendar';
 
 /*

@@ -1,4 +1,4 @@
-import { emailDocument, escapeHtml } from './html';
+import { emailDocument, escapeHtml } from '../format/html';
 import type { IsoDate } from './minnesota-time';
 import { writtenDate } from './minnesota-time';
 import type { Report } from './report';

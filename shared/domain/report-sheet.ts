@@ -1,30 +1,24 @@
-import { compareIsoDates, type IsoDate } from './minnesota-time';
+import { normalizeLabel } from './label';
+import type { IsoDate } from './minnesota-time';
+import {
+  checkOutcome,
+  OUTCOME_FIELD_LABELS,
+  OUTCOME_FIELDS,
+  quotedValue,
+  UNREADABLE,
+  type Answer,
+  type Outcome,
+  type OutcomeAnswers,
+  type OutcomeField,
+} from './outcome';
+import { excelSerialToIsoDate, formatReportDate } from './report-dates';
 
 /*
  * The Preferred Assister Report: every two weeks MNsure sends each organization a spreadsheet of the referrals it
  * received in a reporting window; the organization records what happened to each one (the outcome) and sends it
- * back. This module is the sheet's layout and the program's rules for a returned row.
+ * back. This module is the sheet's layout and how a returned row's cells are read; the rules for the outcome they hold
+ * are in outcome.ts.
  */
-
-/** The program's resolutions (OE5 slides), in the order the drop-down shows them. */
-export const RESOLUTIONS = [
-  'Eligible for MA',
-  'Eligible for MinnesotaCare',
-  'Enrolled in QHP',
-  'Eligible for QHP no enrollment',
-  'No longer needs assistance',
-  'Referred to another certified assister',
-  'Unable to contact',
-  'Assisted with technical issue only',
-  'Contact made appointment scheduled',
-] as const;
-
-export type Resolution = (typeof RESOLUTIONS)[number];
-
-/** The only resolutions that make sense when the assister never reached the consumer. */
-export const RESOLUTIONS_WITHOUT_CONTACT: readonly Resolution[] = ['Unable to contact', 'No longer needs assistance'];
-
-export const COMMENTS_MAX_LENGTH = 500;
 
 export const INSTRUCTIONS_SHEET_NAME = 'Instructions';
 export const REPORT_SHEET_NAME = 'Referrals';
@@ -71,19 +65,15 @@ export const REPORT_COLUMNS = [
   { key: 'countyName', header: 'County', width: 16, filledBy: 'mnsure' },
   { key: 'assisterType', header: 'Assister Type', width: 14, filledBy: 'mnsure' },
   { key: 'reason', header: 'Reason for Referral', width: 40, filledBy: 'mnsure' },
-  { key: 'contactMade', header: 'Contact Made (Y/N)', width: 12, filledBy: 'organization' },
-  { key: 'contactDate', header: 'Contact Date', width: 14, filledBy: 'organization' },
-  { key: 'resolution', header: 'Resolution', width: 38, filledBy: 'organization' },
-  { key: 'comments', header: 'Comments', width: 60, filledBy: 'organization' },
+  { key: 'contactMade', header: OUTCOME_FIELD_LABELS.contactMade, width: 12, filledBy: 'organization' },
+  { key: 'contactDate', header: OUTCOME_FIELD_LABELS.contactDate, width: 14, filledBy: 'organization' },
+  { key: 'resolution', header: OUTCOME_FIELD_LABELS.resolution, width: 38, filledBy: 'organization' },
+  { key: 'comments', header: OUTCOME_FIELD_LABELS.comments, width: 60, filledBy: 'organization' },
 ] as const satisfies readonly ReportColumn[];
 
 export function reportHeader(key: ReportColumnKey): string {
   // Every key is in REPORT_COLUMNS; the fallback only keeps the type honest.
   return REPORT_COLUMNS.find((column) => column.key === key)?.header ?? key;
-}
-
-function normalizeLabel(text: string): string {
-  return text.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 /**
@@ -152,14 +142,6 @@ export interface ReturnedRow {
   comments: CellValue;
 }
 
-/** What happened to a referral, as the organization reported it. */
-export interface Outcome {
-  contactMade: boolean;
-  contactDate?: IsoDate;
-  resolution: Resolution;
-  comments?: string;
-}
-
 export interface RowProblem {
   rowNumber: number;
   referralId: string;
@@ -172,110 +154,6 @@ export interface RowProblem {
 }
 
 export type RowValidation = { ok: true; outcome: Outcome } | { ok: false; problems: RowProblem[] };
-
-const MS_PER_DAY = 86_400_000;
-/** Serial of 1970-01-01 in Excel's 1900 date system. */
-const SERIAL_OF_UNIX_EPOCH = 25_569;
-/** Excel's phantom 1900-02-29, kept for Lotus 1-2-3 compatibility; serials below it are one day off. */
-const PHANTOM_LEAP_DAY_SERIAL = 60;
-/** 9999-12-31, the last date Excel can hold. */
-const MAX_SERIAL = 2_958_465;
-
-function isoFromParts(year: number, month: number, day: number): IsoDate | undefined {
-  if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31) {
-    return undefined;
-  }
-  const date = new Date(Date.UTC(year, month - 1, day));
-  // Date.UTC rolls 2017-02-30 over to March; a real date survives the round trip unchanged.
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return undefined;
-  }
-  return date.toISOString().slice(0, 10);
-}
-
-/** An Excel serial date (1900 date system, the time of day ignored) as a calendar date. */
-export function excelSerialToIsoDate(serial: number): IsoDate | undefined {
-  if (!Number.isFinite(serial)) {
-    return undefined;
-  }
-  const day = Math.floor(serial);
-  if (day < 1 || day > MAX_SERIAL || day === PHANTOM_LEAP_DAY_SERIAL) {
-    return undefined;
-  }
-  const epochDay = day - SERIAL_OF_UNIX_EPOCH + (day < PHANTOM_LEAP_DAY_SERIAL ? 1 : 0);
-  return new Date(epochDay * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-const MONTH_NUMBERS: Readonly<Record<string, number>> = {
-  jan: 1,
-  january: 1,
-  feb: 2,
-  february: 2,
-  mar: 3,
-  march: 3,
-  apr: 4,
-  april: 4,
-  may: 5,
-  jun: 6,
-  june: 6,
-  jul: 7,
-  july: 7,
-  aug: 8,
-  august: 8,
-  sep: 9,
-  sept: 9,
-  september: 9,
-  oct: 10,
-  october: 10,
-  nov: 11,
-  november: 11,
-  dec: 12,
-  december: 12,
-};
-
-const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})$/;
-const ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
-const DAY_MONTH_NAME_YEAR = /^(\d{1,2})[- ]([a-z]{3,9})\.?[- ](\d{4}|\d{2})$/i;
-
-/** Two-digit years are this century's: a contact date is never in the 1900s. */
-function fullYear(digits: string): number {
-  return digits.length === 2 ? 2000 + Number(digits) : Number(digits);
-}
-
-/**
- * A date as a person types it: 11/24/2017, 11/24/17 (US month/day order), 2017-11-24 or 24-Nov-2017.
- * Undefined for anything else, including dates that do not exist (02/30/2017) and day/month order (24/11/2017).
- */
-export function parseReportDate(text: string): IsoDate | undefined {
-  const trimmed = text.trim();
-  let match = US_DATE.exec(trimmed);
-  if (match) {
-    return isoFromParts(fullYear(match[3] ?? ''), Number(match[1]), Number(match[2]));
-  }
-  match = ISO_DATE.exec(trimmed);
-  if (match) {
-    return isoFromParts(Number(match[1]), Number(match[2]), Number(match[3]));
-  }
-  match = DAY_MONTH_NAME_YEAR.exec(trimmed);
-  if (match) {
-    const month = MONTH_NUMBERS[(match[2] ?? '').toLowerCase()];
-    return month === undefined ? undefined : isoFromParts(fullYear(match[3] ?? ''), month, Number(match[1]));
-  }
-  return undefined;
-}
-
-/** 2017-11-24 → 11/24/2017, the way the sheet shows dates to its (US) readers. */
-export function formatReportDate(date: IsoDate): string {
-  return `${date.slice(5, 7)}/${date.slice(8, 10)}/${date.slice(0, 4)}`;
-}
-
-const QUOTED_VALUE_MAX = 40;
-
-/** A value echoed in a message, short enough to read. Never used for comments, which may hold anything. */
-function quoted(text: string): string {
-  const oneLine = text.trim().replace(/\s+/g, ' ');
-  return `'${oneLine.length > QUOTED_VALUE_MAX ? `${oneLine.slice(0, QUOTED_VALUE_MAX)}…` : oneLine}'`;
-}
 
 /** How a number, date or true/false cell reads; undefined for text and the other kinds. */
 function plainValue(cell: CellValue): string | undefined {
@@ -292,7 +170,7 @@ function plainValue(cell: CellValue): string | undefined {
 }
 
 function describeCell(cell: CellValue): string {
-  return cell.kind === 'text' ? quoted(cell.text) : (plainValue(cell) ?? cell.kind);
+  return cell.kind === 'text' ? quotedValue(cell.text) : (plainValue(cell) ?? cell.kind);
 }
 
 function isEmpty(cell: CellValue): boolean {
@@ -304,201 +182,68 @@ export function isBlankRow(row: ReturnedRow): boolean {
   return isEmpty(row.contactMade) && isEmpty(row.contactDate) && isEmpty(row.resolution) && isEmpty(row.comments);
 }
 
-/**
- * Characters that make a spreadsheet treat a CSV field as a formula (OWASP CSV injection, ASVS V1.2.10): first, or
- * after leading spaces (which spreadsheet programs skip), in ASCII or full-width form (which some read as ASCII).
- */
-const FORMULA_SIGNS = new Set(['=', '+', '-', '@', '\uff1d', '\uff0b', '\uff0d', '\uff20']);
-/** Control characters that start a formula-like field themselves, as ASVS lists them. */
-const FORMULA_CONTROLS = new Set(['\t', '\r', '\0']);
-
-/**
- * For CSV output only: a value a spreadsheet would run as a formula gets a leading single quote, which shows it
- * as text. Strings in our .xlsx files are inert already (the writer stores them as string cells).
- */
-export function neutralizeFormulaText(text: string): string {
-  // One pass over the leading whitespace only: the first other character decides.
-  for (const ch of text) {
-    if (FORMULA_CONTROLS.has(ch) || FORMULA_SIGNS.has(ch)) return `'${text}`;
-    if (!/\s/.test(ch)) return text;
-  }
-  return text;
-}
-
 const YES = new Set(['y', 'yes']);
 const NO = new Set(['n', 'no']);
 
-const RESOLUTION_BY_LABEL: ReadonlyMap<string, Resolution> = new Map(
-  RESOLUTIONS.map((resolution) => [normalizeLabel(resolution), resolution]),
-);
+/** The cell's value as typed text; undefined when empty; UNREADABLE (and refused) for a formula or an error. */
+function textAnswer(cell: CellValue, refuse: (rule: string, message: string) => void): Answer<string> {
+  if (cell.kind === 'formula') {
+    refuse('formula', 'The cell holds a formula; formulas are not accepted, type the value.');
+    return UNREADABLE;
+  }
+  if (cell.kind === 'error') {
+    refuse('cell-error', 'The cell shows an error (like #N/A or #VALUE!); type the value.');
+    return UNREADABLE;
+  }
+  if (isEmpty(cell)) return undefined;
+  return cell.kind === 'text' ? cell.text : (plainValue(cell) ?? '');
+}
 
-/** Checks a returned row against the program's rules and reports every problem of the row at once. */
+function contactMadeAnswer(cell: CellValue, refuse: (rule: string, message: string) => void): Answer<boolean> {
+  if (cell.kind === 'boolean') return cell.value;
+  const text = textAnswer(cell, refuse);
+  if (text === undefined || text === UNREADABLE) return text;
+  if (cell.kind === 'text' && YES.has(normalizeLabel(text))) return true;
+  if (cell.kind === 'text' && NO.has(normalizeLabel(text))) return false;
+  refuse(
+    'contact-made-y-n',
+    `${describeCell(cell)} is not Y or N; type Y if you reached the consumer, N if you could not.`,
+  );
+  return UNREADABLE;
+}
+
+function contactDateAnswer(cell: CellValue, refuse: (rule: string, message: string) => void): Answer<string> {
+  // A number in the date column is the serial Excel stores a date as.
+  if (cell.kind === 'number') return excelSerialToIsoDate(cell.value) ?? String(cell.value);
+  return textAnswer(cell, refuse);
+}
+
+/**
+ * Reads a returned row's four cells as answers (a formula or an error cell is refused here: it hides the value the
+ * person meant) and checks them against the outcome rules; reports every problem of the row at once.
+ */
 export function validateReturnedRow(row: ReturnedRow, context: { referredOn: IsoDate; today: IsoDate }): RowValidation {
-  const problems: RowProblem[] = [];
-  const refuse = (key: ReportColumnKey, rule: string, message: string): void => {
-    problems.push({ rowNumber: row.rowNumber, referralId: row.referralId, column: reportHeader(key), rule, message });
+  const problems = new Map<OutcomeField, RowProblem>();
+  const refuser =
+    (field: OutcomeField) =>
+    (rule: string, message: string): void => {
+      problems.set(field, {
+        rowNumber: row.rowNumber,
+        referralId: row.referralId,
+        column: reportHeader(field),
+        rule,
+        message,
+      });
+    };
+  const answers: OutcomeAnswers = {
+    contactMade: contactMadeAnswer(row.contactMade, refuser('contactMade')),
+    contactDate: contactDateAnswer(row.contactDate, refuser('contactDate')),
+    resolution: textAnswer(row.resolution, refuser('resolution')),
+    comments: textAnswer(row.comments, refuser('comments')),
   };
-  const CONTACT_MADE = reportHeader('contactMade');
-
-  // A formula or an error hides the value the person meant; the other rules cannot judge such a cell.
-  const readable = (key: 'contactMade' | 'contactDate' | 'resolution' | 'comments'): boolean => {
-    const cell = row[key];
-    if (cell.kind === 'formula') {
-      refuse(key, 'formula', 'The cell holds a formula; formulas are not accepted, type the value.');
-      return false;
-    }
-    if (cell.kind === 'error') {
-      refuse(key, 'cell-error', 'The cell shows an error (like #N/A or #VALUE!); type the value.');
-      return false;
-    }
-    return true;
-  };
-
-  let contactMade: boolean | undefined;
-  if (readable('contactMade')) {
-    const cell = row.contactMade;
-    if (isEmpty(cell)) {
-      refuse(
-        'contactMade',
-        'contact-made-required',
-        'Required: type Y if you reached the consumer, N if you could not.',
-      );
-    } else if (cell.kind === 'boolean') {
-      contactMade = cell.value;
-    } else if (cell.kind === 'text' && YES.has(normalizeLabel(cell.text))) {
-      contactMade = true;
-    } else if (cell.kind === 'text' && NO.has(normalizeLabel(cell.text))) {
-      contactMade = false;
-    } else {
-      refuse(
-        'contactMade',
-        'contact-made-y-n',
-        `${describeCell(cell)} is not Y or N; type Y if you reached the consumer, N if you could not.`,
-      );
-    }
-  }
-
-  let contactDate: IsoDate | undefined;
-  if (readable('contactDate')) {
-    const cell = row.contactDate;
-    if (isEmpty(cell)) {
-      if (contactMade === true) {
-        refuse(
-          'contactDate',
-          'contact-date-required',
-          `Required when ${CONTACT_MADE} is Y: type the day you reached the consumer, like 11/24/2017.`,
-        );
-      }
-    } else if (contactMade === false) {
-      refuse(
-        'contactDate',
-        'contact-date-without-contact',
-        `A date is filled in but ${CONTACT_MADE} is N: clear the date, or change ${CONTACT_MADE} to Y.`,
-      );
-    } else {
-      contactDate = readContactDate(cell, (rule, message) => refuse('contactDate', rule, message));
-      if (contactDate !== undefined && compareIsoDates(contactDate, context.referredOn) < 0) {
-        refuse(
-          'contactDate',
-          'contact-date-before-referral',
-          `${formatReportDate(contactDate)} is before the referral date, ${formatReportDate(context.referredOn)}; check the date.`,
-        );
-        contactDate = undefined;
-      } else if (contactDate !== undefined && compareIsoDates(contactDate, context.today) > 0) {
-        refuse(
-          'contactDate',
-          'contact-date-in-future',
-          `${formatReportDate(contactDate)} is in the future; type the day you reached the consumer.`,
-        );
-        contactDate = undefined;
-      }
-    }
-  }
-
-  let resolution: Resolution | undefined;
-  if (readable('resolution')) {
-    const cell = row.resolution;
-    if (isEmpty(cell)) {
-      refuse('resolution', 'resolution-required', 'Required: pick one resolution from the drop-down list.');
-    } else {
-      resolution = cell.kind === 'text' ? RESOLUTION_BY_LABEL.get(normalizeLabel(cell.text)) : undefined;
-      if (resolution === undefined) {
-        refuse(
-          'resolution',
-          'resolution-unknown',
-          `${describeCell(cell)} is not one of the program's resolutions; pick one from the drop-down list.`,
-        );
-      } else if (contactMade === false && !RESOLUTIONS_WITHOUT_CONTACT.includes(resolution)) {
-        refuse(
-          'resolution',
-          'resolution-needs-contact',
-          `'${resolution}' means the consumer was reached, but ${CONTACT_MADE} is N: choose ${RESOLUTIONS_WITHOUT_CONTACT.map((r) => `'${r}'`).join(' or ')}, or change ${CONTACT_MADE} to Y.`,
-        );
-      }
-    }
-  }
-
-  let comments: string | undefined;
-  if (readable('comments') && !isEmpty(row.comments)) {
-    comments = commentText(row.comments);
-    const length = [...comments].length;
-    if (length > COMMENTS_MAX_LENGTH) {
-      refuse(
-        'comments',
-        'comments-too-long',
-        `The comment has ${length} characters, more than the ${COMMENTS_MAX_LENGTH} allowed; shorten it.`,
-      );
-    }
-  }
-
-  if (problems.length > 0 || contactMade === undefined || resolution === undefined) {
-    return { ok: false, problems };
-  }
-  const outcome: Outcome = { contactMade, resolution };
-  if (contactDate !== undefined) outcome.contactDate = contactDate;
-  if (comments !== undefined) outcome.comments = comments;
-  return { ok: true, outcome };
-}
-
-function readContactDate(cell: CellValue, refuse: (rule: string, message: string) => void): IsoDate | undefined {
-  switch (cell.kind) {
-    case 'date':
-      // A reader hands over YYYY-MM-DD; anything else is refused here rather than trusted downstream.
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(cell.date)) {
-        refuse('contact-date-invalid', 'This is not a date; type it as MM/DD/YYYY, like 11/24/2017.');
-        return undefined;
-      }
-      return cell.date;
-    case 'number': {
-      const date = excelSerialToIsoDate(cell.value);
-      if (date === undefined) {
-        refuse('contact-date-invalid', `${cell.value} is not a date; type it as MM/DD/YYYY, like 11/24/2017.`);
-      }
-      return date;
-    }
-    case 'text': {
-      const date = parseReportDate(cell.text);
-      if (date === undefined) {
-        refuse('contact-date-invalid', `${quoted(cell.text)} is not a date${dayFirstHint(cell.text)}`);
-      }
-      return date;
-    }
-    default:
-      refuse('contact-date-invalid', `${describeCell(cell)} is not a date; type it as MM/DD/YYYY, like 11/24/2017.`);
-      return undefined;
-  }
-}
-
-/** "24/11/2017" is a day-first date; saying so is more use than "not a date" alone. */
-function dayFirstHint(text: string): string {
-  const match = US_DATE.exec(text.trim());
-  const swapped = match && parseReportDate(`${match[2]}/${match[1]}/${match[3]}`);
-  if (swapped) {
-    return `: dates are month/day/year, so did you mean ${formatReportDate(swapped)}?`;
-  }
-  return '; type it as MM/DD/YYYY, like 11/24/2017.';
-}
-
-function commentText(cell: CellValue): string {
-  return cell.kind === 'text' ? cell.text.trim() : (plainValue(cell) ?? '');
+  const checked = checkOutcome(answers, context);
+  if (checked.ok && problems.size === 0) return { ok: true, outcome: checked.outcome };
+  // A field the sheet refused is UNREADABLE to the rules, so each field has at most one problem.
+  for (const issue of checked.ok ? [] : checked.issues) refuser(issue.field)(issue.rule, issue.message);
+  return { ok: false, problems: OUTCOME_FIELDS.flatMap((field) => problems.get(field) ?? []) };
 }

@@ -3,7 +3,6 @@ import type { LanguageCode } from './languages';
 import { minnesotaDateOf } from './minnesota-time';
 import type { Organization } from './organization';
 import { servesCounty } from './organization';
-import type { Referral } from './referral';
 
 /** How busy an organization is, read from its assigned referrals. */
 export interface OrganizationLoad {
@@ -29,12 +28,17 @@ export interface RoutingRequest {
   readonly previous?: PreviousReferral;
 }
 
-/** What routing needs to know of a referral (no PII); `previous` is added where repeats count. */
-export function routingRequestOf(
-  referral: Pick<Referral, 'referralId' | 'assisterType' | 'referredAt'> & {
-    readonly consumer: Pick<Referral['consumer'], 'countyFips' | 'preferredLanguage'>;
-  },
-): RoutingRequest {
+/**
+ * What routing needs to know of a referral (no PII); `previous` is added where repeats count. The parameter names the
+ * fields it reads rather than importing Referral, so routing does not depend back on referral.ts (which stores the
+ * decision).
+ */
+export function routingRequestOf(referral: {
+  readonly referralId: string;
+  readonly assisterType: AssisterType;
+  readonly referredAt: string;
+  readonly consumer: { readonly countyFips: string; readonly preferredLanguage?: LanguageCode | undefined };
+}): RoutingRequest {
   return {
     referralId: referral.referralId,
     assisterType: referral.assisterType,

@@ -1,12 +1,12 @@
 import type { Coverage } from '../domain/coverage';
 import { countyByFips } from '../domain/counties';
-import { escapeHtml } from '../domain/html';
+import { escapeHtml } from '../format/html';
 import type { Performance } from '../domain/performance';
 import type { Report } from '../domain/report';
 import type { ReferralSummary } from '../ports/referral-store.port';
 import type { UndeliveredLead } from '../use-cases/admin/ops-figures';
 import { renderCoverageMap } from './coverage-map';
-import { performancePage } from './performance-export';
+import { performancePage } from './performance-page';
 
 export interface OpsPageInput {
   readonly today: string;

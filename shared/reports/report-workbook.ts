@@ -1,17 +1,15 @@
 import { Writable, type Stream } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { writtenDate, minnesotaDateOf, type IsoDate } from '../domain/minnesota-time';
+import { COMMENTS_MAX_LENGTH, RESOLUTIONS, RESOLUTIONS_WITHOUT_CONTACT } from '../domain/outcome';
+import { formatReportDate } from '../domain/report-dates';
 import {
-  COMMENTS_MAX_LENGTH,
-  formatReportDate,
   IDENTITY_DEFINED_NAMES,
   IDENTITY_SHEET_NAME,
   INSTRUCTIONS_SHEET_NAME,
   LISTS_SHEET_NAME,
   REPORT_COLUMNS,
   REPORT_SHEET_NAME,
-  RESOLUTIONS,
-  RESOLUTIONS_WITHOUT_CONTACT,
   type ReportColumnKey,
   type ReportIdentity,
   type ReportRow,

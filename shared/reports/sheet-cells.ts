@@ -1,5 +1,6 @@
 import type ExcelJS from 'exceljs';
-import { parseReportDate, REPORT_SHEET_NAME, type CellValue } from '../domain/report-sheet';
+import { parseReportDate } from '../domain/report-dates';
+import { REPORT_SHEET_NAME, type CellValue } from '../domain/report-sheet';
 import { XmlLimitError, XmlScanner, type TagAttributes, type XmlHandler } from './xml-scanner';
 
 /*

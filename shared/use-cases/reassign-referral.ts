@@ -1,7 +1,7 @@
 import { buildEvent } from '../../events/envelope';
 import { ReferralReassigned } from '../../events/referral-events';
 import { NotFoundError, RuleViolation } from '../domain/errors';
-import { emailDocument, escapeHtml } from '../domain/html';
+import { emailDocument, escapeHtml } from '../format/html';
 import { decideRouting, routingRequestOf } from '../domain/routing';
 import type { AuditLog } from '../ports/audit-log.port';
 import type { RouteReferralDeps, RouteReferralResult } from './route-referral';

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ReportIdentity, ReportRow } from '../../shared/domain/report-sheet';
-import { IDENTITY_SHEET_NAME, REPORT_COLUMNS, REPORT_SHEET_NAME, RESOLUTIONS } from '../../shared/domain/report-sheet';
+import { RESOLUTIONS } from '../../shared/domain/outcome';
+import { IDENTITY_SHEET_NAME, REPORT_COLUMNS, REPORT_SHEET_NAME } from '../../shared/domain/report-sheet';
 import { signReportIdentity } from '../../shared/domain/report-signature';
 
 export const BENCH_SECRET = Buffer.from('bench-secret-bench-secret-bench-secret');

@@ -16,7 +16,7 @@
  */
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS, REPORTS_BUCKET, startLocalStack } from '../../infra/local/stack';
-import { buildReportDeps } from '../../shared/adapters/report-deps';
+import { buildReportDeps } from '../../shared/wiring/reports';
 import type { IsoDate } from '../../shared/domain/minnesota-time';
 import { planReportSends } from '../../shared/use-cases/plan-report-sends';
 import { sendReport } from '../../shared/use-cases/send-reports';

@@ -1,6 +1,7 @@
 import { ReferralCreated, ReportBuildRequested } from '../../events/catalog';
 import { EVENT_SOURCE } from '../../events/envelope';
-import type { FunctionName } from '../../scripts/bundle-functions';
+import type { FunctionName } from '../../infra/functions';
+import { FUNCTION_NAMES, specOf } from '../../infra/functions';
 import type { PalSynth } from './support/pal-app';
 import { cdkJsonContext, synthPal } from './support/pal-app';
 import { flat, grantsOfRole, resourcesOfType } from './support/template';
@@ -13,6 +14,8 @@ beforeAll(async () => {
 const fnArn = (name: FunctionName) => `<${synth.idOf(synth.stack.functions.functions[name].function)}.Arn>`;
 const dlqArn = (name: FunctionName) =>
   `<${synth.idOf(synth.stack.functions.functions[name].deadLetterQueue!.queue)}.Arn>`;
+/** The functions an EventBridge rule starts, from the manifest (infra/functions.ts). */
+const RULE_STARTED = FUNCTION_NAMES.filter((n) => !['api', 'schedule'].includes(specOf(n).trigger.kind));
 const rules = () => resourcesOfType(synth, 'AWS::Events::Rule').map(([, p]) => p);
 const schedule = (name: 'sweep' | 'contactConfirmations' | 'reportSend' | 'reportDue') =>
   synth.resources[synth.idOf(synth.stack.triggers.schedules[name])]!.Properties! as {
@@ -47,21 +50,21 @@ describe('EventTriggers: EventBridge rules', () => {
   });
 
   test('Referral Created on the PAL bus → route-referral', () => {
-    const rule = synth.resources[synth.idOf(synth.stack.triggers.routeReferralRule)]!.Properties!;
+    const rule = synth.resources[synth.idOf(synth.stack.triggers.rules['route-referral']!)]!.Properties!;
     expect(flat(rule.EventBusName)).toBe(`<${synth.idOf(synth.stack.events.bus)}>`);
     expect(rule.EventPattern).toEqual({ source: [EVENT_SOURCE], 'detail-type': [ReferralCreated.detailType] });
     expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('route-referral'));
   });
 
-  test('Report Build Requested on the PAL bus → report-send (one invocation per report)', () => {
-    const rule = synth.resources[synth.idOf(synth.stack.triggers.reportBuildRule)]!.Properties!;
+  test('Report Build Requested on the PAL bus → report-build (one invocation per report the job planned)', () => {
+    const rule = synth.resources[synth.idOf(synth.stack.triggers.rules['report-build']!)]!.Properties!;
     expect(flat(rule.EventBusName)).toBe(`<${synth.idOf(synth.stack.events.bus)}>`);
     expect(rule.EventPattern).toEqual({ source: [EVENT_SOURCE], 'detail-type': [ReportBuildRequested.detailType] });
-    expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('report-send'));
+    expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('report-build'));
   });
 
   test('S3 Object Created under returned/ or received/ of the reports bucket (default bus) → report-ingest', () => {
-    const rule = synth.resources[synth.idOf(synth.stack.triggers.reportIngestRule)]!.Properties!;
+    const rule = synth.resources[synth.idOf(synth.stack.triggers.rules['report-ingest']!)]!.Properties!;
     expect(rule.EventBusName).toBeUndefined();
     expect(rule.EventPattern).toEqual({
       source: ['aws.s3'],
@@ -73,7 +76,7 @@ describe('EventTriggers: EventBridge rules', () => {
     });
     expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('report-ingest'));
     // Inbound email (SES receiving's inbound/) goes to mail-intake, which unpacks its sheets into received/.
-    const mail = synth.resources[synth.idOf(synth.stack.triggers.mailIntakeRule)]!.Properties!;
+    const mail = synth.resources[synth.idOf(synth.stack.triggers.rules['mail-intake']!)]!.Properties!;
     expect(mail.EventPattern).toEqual({
       source: ['aws.s3'],
       'detail-type': ['Object Created'],
@@ -90,7 +93,7 @@ describe('EventTriggers: EventBridge rules', () => {
   });
 
   test('SES bounces and complaints of the PAL configuration set (default bus) → ses-feedback', () => {
-    const rule = synth.resources[synth.idOf(synth.stack.triggers.sesFeedbackRule)]!.Properties!;
+    const rule = synth.resources[synth.idOf(synth.stack.triggers.rules['ses-feedback']!)]!.Properties!;
     expect(rule.EventBusName).toBeUndefined();
     expect(rule.EventPattern).toEqual({
       source: ['aws.ses'],
@@ -102,24 +105,19 @@ describe('EventTriggers: EventBridge rules', () => {
     expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('ses-feedback'));
   });
 
-  test.each([
-    ['route-referral', () => synth.stack.triggers.routeReferralRule],
-    ['report-send', () => synth.stack.triggers.reportBuildRule],
-    ['report-ingest', () => synth.stack.triggers.reportIngestRule],
-    ['ses-feedback', () => synth.stack.triggers.sesFeedbackRule],
-  ] as const)('the %s target retries for 24 hours (185 attempts), then dead-letters into its queue', (name, rule) => {
-    const [target] = synth.resources[synth.idOf(rule())]!.Properties!.Targets as Record<string, unknown>[];
-    expect(target!.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
-    expect(flat((target!.DeadLetterConfig as { Arn: unknown }).Arn)).toBe(dlqArn(name));
-  });
+  test.each(RULE_STARTED)(
+    'the %s target retries for 24 hours (185 attempts), then dead-letters into its queue',
+    (name) => {
+      const rule = synth.stack.triggers.rules[name]!;
+      const [target] = synth.resources[synth.idOf(rule)]!.Properties!.Targets as Record<string, unknown>[];
+      expect(target!.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
+      expect(flat((target!.DeadLetterConfig as { Arn: unknown }).Arn)).toBe(dlqArn(name));
+    },
+  );
 
   test('EventBridge may write to those queues for its rule only (SSE-SQS: no key to use)', () => {
-    for (const [name, rule] of [
-      ['route-referral', synth.stack.triggers.routeReferralRule],
-      ['report-send', synth.stack.triggers.reportBuildRule],
-      ['report-ingest', synth.stack.triggers.reportIngestRule],
-      ['ses-feedback', synth.stack.triggers.sesFeedbackRule],
-    ] as const) {
+    for (const name of RULE_STARTED) {
+      const rule = synth.stack.triggers.rules[name]!;
       const queueRef = `<${synth.idOf(synth.stack.functions.functions[name].deadLetterQueue!.queue)}>`;
       const [[, policy]] = resourcesOfType(synth, 'AWS::SQS::QueuePolicy').filter(([, p]) =>
         (p.Queues as unknown[]).map(flat).includes(queueRef),
@@ -190,6 +188,7 @@ describe('dead-letter queues', () => {
       [
         'contact-confirmations',
         'mail-intake',
+        'report-build',
         'report-due',
         'report-ingest',
         'report-send',

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../infra/aws/config';
 import { ROUTING_LOG_METRICS } from '../../infra/aws/constructs/monitoring.construct';
-import { FUNCTION_NAMES } from '../../scripts/bundle-functions';
+import type { FunctionName } from '../../infra/functions';
+import { FUNCTION_NAMES, invocationOf } from '../../infra/functions';
 import type { PalSynth } from './support/pal-app';
 import { cdkJsonContext, synthPal } from './support/pal-app';
 import { flat, resourcesOfType } from './support/template';
@@ -19,16 +20,8 @@ const alarm = (name: string) => {
   if (!found) throw new Error(`no alarm pal-dev-${name}`);
   return found;
 };
-const ASYNC = [
-  'route-referral',
-  'republish-referrals',
-  'report-send',
-  'report-due',
-  'report-ingest',
-  'mail-intake',
-  'ses-feedback',
-  'contact-confirmations',
-];
+/** The functions with a dead-letter queue: every one not invoked by API Gateway (infra/functions.ts). */
+const ASYNC = FUNCTION_NAMES.filter((name) => invocationOf(name) === 'async');
 
 describe('Monitoring', () => {
   test('an encrypted ops topic (TLS publishers only) with the ops email subscribed, its failures dead-lettered', () => {
@@ -115,7 +108,7 @@ describe('Monitoring', () => {
     const queue =
       name === 'ops-notifications'
         ? synth.stack.monitoring.opsDeadLetters.queue
-        : synth.stack.functions.functions[name as (typeof FUNCTION_NAMES)[number]].deadLetterQueue!.queue;
+        : synth.stack.functions.functions[name as FunctionName].deadLetterQueue!.queue;
     expect(alarm(`DeadLetters-${name}`)).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',

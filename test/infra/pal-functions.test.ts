@@ -1,26 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
 import { REPO_ROOT } from '../../infra/aws/config';
 import { SENDS_EMAIL } from '../../infra/aws/constructs/function-placement';
 import type { PalFunction } from '../../infra/aws/constructs/pal-function.construct';
-import type { FunctionName } from '../../scripts/bundle-functions';
-import { FUNCTION_NAMES, HANDLER } from '../../scripts/bundle-functions';
+import type { FunctionName } from '../../infra/functions';
+import { configKeysOf, FUNCTION_NAMES, specOf } from '../../infra/functions';
+import { HANDLER } from '../../scripts/bundle-functions';
 import type { TableRole } from '../../shared/adapters/dynamo-tables';
 import { TABLE_DEFINITIONS } from '../../shared/adapters/dynamo-tables';
-import {
-  AdminConfigSchema,
-  ContactConfirmationsConfigSchema,
-  ContactConfirmPageConfigSchema,
-  IntakeConfigSchema,
-  LeadPageConfigSchema,
-  loadConfig,
-  MailFeedbackConfigSchema,
-  MailIntakeConfigSchema,
-  ReportsConfigSchema,
-  RepublishConfigSchema,
-  RoutingConfigSchema,
-} from '../../shared/config';
+import { loadConfig } from '../../shared/config';
+import { secretsOf } from '../../shared/wiring/wiring';
 import type { PalSynth } from './support/pal-app';
 import { cdkJsonContext, synthPal } from './support/pal-app';
 import { flat, grantsOfRole, statementsOfRole } from './support/template';
@@ -35,35 +24,23 @@ const fnOf = (name: FunctionName): PalFunction => synth.stack.functions.function
 const propsOf = (name: FunctionName) => synth.resources[synth.idOf(fnOf(name).function)]!.Properties!;
 const envOf = (name: FunctionName) => (propsOf(name).Environment as { Variables: Record<string, unknown> }).Variables;
 
-/** Each function's configuration schema (shared/config.ts), as its handler loads it. */
-const SCHEMAS: Record<FunctionName, z.ZodType> = {
-  'intake-api': IntakeConfigSchema,
-  'republish-referrals': RepublishConfigSchema,
-  'route-referral': RoutingConfigSchema,
-  'report-send': ReportsConfigSchema,
-  'report-due': ReportsConfigSchema,
-  'report-ingest': ReportsConfigSchema,
-  'mail-intake': MailIntakeConfigSchema,
-  'report-links': ReportsConfigSchema,
-  'lead-page': LeadPageConfigSchema,
-  'ses-feedback': MailFeedbackConfigSchema,
-  'contact-confirmations': ContactConfirmationsConfigSchema,
-  'contact-confirm': ContactConfirmPageConfigSchema,
-  'admin-api': AdminConfigSchema,
+/** The functions whose schema reads a variable (the manifest's schema is the one its handler loads). */
+const reading = (variable: string) => FUNCTION_NAMES.filter((n) => configKeysOf(n).includes(variable));
+/** The REST APIs (by logical id) whose methods integrate a function, found in the template. */
+const apisInvoking = (name: FunctionName) => {
+  const arn = `<${synth.idOf(fnOf(name).function)}.Arn>`;
+  const apis = Object.values(synth.resources)
+    .filter((r) => r.Type === 'AWS::ApiGateway::Method')
+    .filter((r) =>
+      JSON.stringify(flat((r.Properties!.Integration as { Uri?: unknown } | undefined)?.Uri ?? '')).includes(arn),
+    )
+    .map((r) => flat(r.Properties!.RestApiId));
+  return [...new Set(apis)];
 };
-const ASYNC: readonly FunctionName[] = [
-  'route-referral',
-  'republish-referrals',
-  'report-send',
-  'report-due',
-  'report-ingest',
-  'mail-intake',
-  'ses-feedback',
-  'contact-confirmations',
-];
+const apiInvoked = () => FUNCTION_NAMES.filter((name) => apisInvoking(name).length > 0);
 
 describe('the deployed functions', () => {
-  test('are exactly the functions/*/handler.ts entries (a new function must be wired here)', () => {
+  test('are exactly the functions/*/handler.ts entries, one manifest entry each (infra/functions.ts)', () => {
     const entries = readdirSync(join(REPO_ROOT, 'functions'), { withFileTypes: true })
       .filter((d) => d.isDirectory() && readdirSync(join(REPO_ROOT, 'functions', d.name)).includes('handler.ts'))
       .map((d) => d.name);
@@ -106,12 +83,12 @@ describe('the deployed functions', () => {
         .ReservedConcurrentExecutions as number;
     const reserved = FUNCTION_NAMES.map(reservedOf);
     // Lambda keeps 100 unreserved: this total plus 100 is the quota preflight asks for.
-    expect(reserved.reduce((a, b) => a + b, 0)).toBe(82);
-    for (const name of ['republish-referrals', 'report-due', 'contact-confirmations'] as const) {
+    expect(reserved.reduce((a, b) => a + b, 0)).toBe(83);
+    for (const name of ['republish-referrals', 'report-send', 'report-due', 'contact-confirmations'] as const) {
       expect(reservedOf(name)).toBe(1);
     }
-    // report-send builds one report per invocation, a few at once.
-    expect(reservedOf('report-send')).toBe(4);
+    // report-build builds one report per invocation, a few at once.
+    expect(reservedOf('report-build')).toBe(4);
   });
 
   test.each([...FUNCTION_NAMES])(
@@ -154,32 +131,17 @@ describe('the deployed functions', () => {
           runtime[k] =
             typeof v === 'string' ? v : k === 'PUBLIC_API_URL' ? 'https://links.example.org/links' : 'resolved';
       }
-      expect(() => loadConfig(SCHEMAS[name], runtime)).not.toThrow();
+      expect(() => loadConfig(specOf(name).wiring.config, runtime)).not.toThrow();
     },
   );
 
   test("report functions require SES's sender verdicts on inbound mail, and links are built on the public links API", () => {
     const linksApiId = synth.idOf(synth.stack.linksApi.restApi.api);
-    for (const name of [
-      'mail-intake',
-      'report-send',
-      'report-due',
-      'report-ingest',
-      'report-links',
-      'admin-api',
-    ] as const) {
+    for (const name of reading('REQUIRE_SENDER_AUTHENTICATION')) {
       expect(envOf(name).REQUIRE_SENDER_AUTHENTICATION).toBe('true');
     }
-    const linkWriters = [
-      'route-referral',
-      'ses-feedback',
-      'contact-confirmations',
-      'admin-api',
-      'report-send',
-      'report-due',
-      'report-ingest',
-      'report-links',
-    ] as const;
+    const linkWriters = reading('PUBLIC_API_URL');
+    expect(linkWriters.length).toBeGreaterThan(0);
     for (const name of linkWriters) {
       expect(flat(envOf(name).PUBLIC_API_URL)).toBe(
         `https://<${linksApiId}>.execute-api.<AWS::Region>.<AWS::URLSuffix>/links`,
@@ -187,9 +149,18 @@ describe('the deployed functions', () => {
     }
   });
 
+  test('API Gateway invokes exactly the functions whose manifest trigger is an API, each from its API', () => {
+    const apiId = { intake: synth.stack.intakeApi.restApi.api, links: synth.stack.linksApi.restApi.api };
+    const declared = FUNCTION_NAMES.flatMap((name) => {
+      const trigger = specOf(name).trigger;
+      return trigger.kind === 'api' ? [[name, [`<${synth.idOf(apiId[trigger.api])}>`]]] : [];
+    });
+    expect(apiInvoked().map((name) => [name, apisInvoking(name)])).toEqual(declared);
+  });
+
   test.each([...FUNCTION_NAMES])('%s: a dead-letter queue if (and only if) it is invoked asynchronously', (name) => {
     const dlq = fnOf(name).deadLetterQueue;
-    if (ASYNC.includes(name)) {
+    if (!apiInvoked().includes(name)) {
       expect(flat((propsOf(name).DeadLetterConfig as { TargetArn: unknown }).TargetArn)).toBe(
         `<${synth.idOf(dlq!.queue)}.Arn>`,
       );
@@ -261,7 +232,16 @@ describe("each function's role allows only its own resources", () => {
       ...send(),
       ...secretRead('consumerKey', 'signing'),
     ],
+    // The plan: reads and the events; the builds are report-build's.
     'report-send': () => [
+      ...table('referrals', 'r'),
+      ...table('directory', 'r'),
+      ...table('reports', 'r'),
+      ...tableKey(false),
+      ...publish(),
+      ...secretRead('signing'),
+    ],
+    'report-build': () => [
       ...table('referrals', 'r'),
       ...table('directory', 'r'),
       ...table('reports', 'rw'),
@@ -381,7 +361,8 @@ describe("each function's role allows only its own resources", () => {
     'intake-api': ['Referral Created'],
     'republish-referrals': ['Referral Created'],
     'route-referral': ['Referral Routed', 'Referral Unroutable', 'Lead Emailed', 'Lead Email Failed'],
-    'report-send': ['Report Build Requested', 'Report Sent'],
+    'report-send': ['Report Build Requested'],
+    'report-build': ['Report Sent'],
     'report-due': ['Report Overdue'],
     'report-ingest': ['Report Received', 'Report Accepted'],
     'ses-feedback': [
@@ -416,7 +397,7 @@ describe("each function's role allows only its own resources", () => {
     for (const name of ['route-referral', 'ses-feedback', 'contact-confirmations'] as const) {
       expect(from(name)).toEqual({ StringEquals: { 'ses:FromAddress': context.leadSender } });
     }
-    for (const name of ['report-send', 'report-due', 'report-ingest'] as const) {
+    for (const name of ['report-build', 'report-due', 'report-ingest'] as const) {
       expect(from(name)).toEqual({ StringEquals: { 'ses:FromAddress': context.reportSender } });
     }
     // The ops tool re-sends leads and reports.
@@ -432,7 +413,7 @@ describe("each function's role allows only its own resources", () => {
     const decrypters = key.Statement.filter((s) => s.Action === 'kms:Decrypt').flatMap((s) =>
       ([] as unknown[]).concat(s.Principal.AWS).map(flat),
     );
-    const holders = FUNCTION_NAMES.filter((n) => !['intake-api', 'republish-referrals', 'mail-intake'].includes(n));
+    const holders = FUNCTION_NAMES.filter((n) => secretsOf(specOf(n).wiring.config).length > 0);
     expect(decrypters.sort()).toEqual(holders.map((n) => `<${id(fnOf(n).role)}.Arn>`).sort());
     for (const s of key.Statement.filter((st) => st.Action === 'kms:Decrypt')) {
       expect(JSON.stringify(s.Condition)).toContain('secretsmanager.');

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../infra/local/stack';
 import { LOCAL_CREDENTIALS } from '../../infra/local/stack';
-import { buildReportDeps } from '../../shared/adapters/report-deps';
+import { buildReportDeps } from '../../shared/wiring/reports';
 import { DynamoReportStore } from '../../shared/adapters/dynamo-report-store.adapter';
 import { addMinnesotaBusinessDays } from '../../shared/domain/business-days';
 import type { IsoDate } from '../../shared/domain/minnesota-time';

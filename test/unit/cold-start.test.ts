@@ -1,4 +1,4 @@
-import { atColdStart } from '../../shared/adapters/cold-start';
+import { atColdStart } from '../../shared/wiring/cold-start';
 
 describe('atColdStart', () => {
   it('builds the dependencies once, on first use, and shares them between invocations', async () => {

@@ -3,7 +3,7 @@ import { createAdminApiHandler } from '../../functions/admin-api/handler';
 import { createMailIntakeHandler } from '../../functions/mail-intake/handler';
 import { createReportIngestHandler } from '../../functions/report-ingest/handler';
 import { createReportLinksHandler } from '../../functions/report-links/handler';
-import type { AdminDeps } from '../../shared/adapters/admin-deps';
+import type { AdminDeps } from '../../shared/wiring/admin';
 import type { IngestDeps } from '../../shared/use-cases/ingest-report';
 import type { MailIntakeDeps } from '../../shared/use-cases/unpack-inbound-mail';
 

@@ -10,7 +10,7 @@ import {
 } from '../../shared/domain/performance';
 import type { Referral } from '../../shared/domain/referral';
 import type { Report } from '../../shared/domain/report';
-import type { Resolution } from '../../shared/domain/report-sheet';
+import type { Resolution } from '../../shared/domain/outcome';
 import { loadDefaultReportingCalendar } from '../../shared/domain/reporting-calendar';
 
 /*

@@ -1,16 +1,13 @@
+import { COMMENTS_MAX_LENGTH, RESOLUTIONS, type Outcome } from '../../shared/domain/outcome';
+import { excelSerialToIsoDate, parseReportDate } from '../../shared/domain/report-dates';
 import {
-  COMMENTS_MAX_LENGTH,
-  excelSerialToIsoDate,
   isBlankRow,
-  neutralizeFormulaText,
-  parseReportDate,
   reportColumnOfHeader,
-  RESOLUTIONS,
   validateReturnedRow,
   type CellValue,
-  type Outcome,
   type ReturnedRow,
 } from '../../shared/domain/report-sheet';
+import { neutralizeFormulaText } from '../../shared/format/formula-text';
 
 // The referral came in on Wednesday 2017-11-22; the sheet is checked on 2017-12-01.
 const CONTEXT = { referredOn: '2017-11-22', today: '2017-12-01' };

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import JSZip from 'jszip';
 import * as XLSX from 'xlsx';
-import { RESOLUTIONS, type ReportIdentity, type ReportRow } from '../../shared/domain/report-sheet';
+import { RESOLUTIONS } from '../../shared/domain/outcome';
+import type { ReportIdentity, ReportRow } from '../../shared/domain/report-sheet';
 import { signReportIdentity, verifyReportIdentity } from '../../shared/domain/report-signature';
 import {
   buildReportWorkbook,

@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import type { CellValue, ReportIdentity, ReportRow, ReturnedRow } from '../../shared/domain/report-sheet';
-import { REPORT_COLUMNS, RESOLUTIONS, validateReturnedRow } from '../../shared/domain/report-sheet';
+import { RESOLUTIONS } from '../../shared/domain/outcome';
+import { REPORT_COLUMNS, validateReturnedRow } from '../../shared/domain/report-sheet';
 import { signReportIdentity } from '../../shared/domain/report-signature';
 import { readReturnedWorkbook } from '../../shared/reports/report-reader';
 import { buildReportWorkbook } from '../../shared/reports/report-workbook';

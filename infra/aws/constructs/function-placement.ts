@@ -1,4 +1,5 @@
-import type { FunctionName } from '../../../scripts/bundle-functions';
+import type { FunctionName } from '../../functions';
+import { FUNCTION_NAMES, sendsEmail } from '../../functions';
 
 /**
  * The functions that send email (their roles may ses:SendEmail), which run outside the isolated VPC,
@@ -10,15 +11,7 @@ import type { FunctionName } from '../../../scripts/bundle-functions';
  * (mail-intake's MIME parser, report-ingest's sheet reader) send refusals and receipts, so they run
  * here too, with a route to the internet; their roles still reach only this stack's resources.
  * Once the endpoint is shown to serve SendEmail in the deploy region (a send from a function in the
- * VPC), a function can move back by leaving this list.
+ * VPC), the functions can move back. Today a function is here exactly when its manifest entry
+ * (infra/functions.ts) names a sender it may send from.
  */
-export const SENDS_EMAIL: ReadonlySet<FunctionName> = new Set<FunctionName>([
-  'route-referral',
-  'report-send',
-  'report-due',
-  'report-ingest',
-  'mail-intake',
-  'ses-feedback',
-  'contact-confirmations',
-  'admin-api',
-]);
+export const SENDS_EMAIL: ReadonlySet<FunctionName> = new Set(FUNCTION_NAMES.filter(sendsEmail));

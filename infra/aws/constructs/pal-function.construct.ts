@@ -10,10 +10,11 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { KEPT } from './retention';
-import type { FunctionBundle, FunctionName } from '../../../scripts/bundle-functions';
+import type { FunctionName } from '../../functions';
+import { invocationOf, sendsEmail, specOf } from '../../functions';
+import type { FunctionBundle } from '../../../scripts/bundle-functions';
 import { HANDLER } from '../../../scripts/bundle-functions';
 import { DeadLetterQueue } from './dead-letter-queue.construct';
-import { SENDS_EMAIL } from './function-placement';
 import { ManagedPolicyRole } from './managed-policy-role';
 
 /** The runtime every function runs on; the bundles target the same Node.js (scripts/bundle-functions.ts). */
@@ -55,27 +56,17 @@ export interface FunctionDefaults {
 }
 
 export interface PalFunctionProps {
-  /** The function (functions/<name>/handler.ts); also its Powertools service name. */
+  /**
+   * The function (functions/<name>/handler.ts); also its Powertools service name. Its description,
+   * memory, timeout, reserved concurrency and invocation come from its manifest entry (infra/functions.ts):
+   * 'async' functions (EventBridge, Scheduler) get a dead-letter queue, shared with their trigger,
+   * after Lambda's own retries (2, within 6 hours); 'sync' ones (API Gateway) return the error to
+   * their caller. Reserved concurrency caps a function, so a flood of it cannot starve the others.
+   */
   readonly name: FunctionName;
   /** Its prebuilt bundle (scripts/bundle-functions.ts), deployed as is. */
   readonly bundle: FunctionBundle;
-  readonly description: string;
   readonly defaults: FunctionDefaults;
-  /** @default 512 */
-  readonly memorySize?: number;
-  readonly timeout: Duration;
-  /**
-   * Concurrency reserved for, and capping, this function when the deployment reserves concurrency:
-   * a flood here must not starve the others.
-   */
-  readonly reservedConcurrency: number;
-  /**
-   * 'async' for functions EventBridge or Scheduler invoke: they get a dead-letter queue, shared
-   * with their trigger, after Lambda's own retries (2, within 6 hours). 'sync' for API Gateway's,
-   * whose caller receives the error.
-   */
-  readonly invocation: 'sync' | 'async';
-  readonly environment?: Record<string, string>;
 }
 
 /**
@@ -96,6 +87,8 @@ export class PalFunction extends Construct {
     super(scope, id);
     const d = props.defaults;
     this.name = props.name;
+    const spec = specOf(props.name);
+    const invocation = invocationOf(props.name);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: d.logsKey,
@@ -108,7 +101,7 @@ export class PalFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
     // Functions that send email run outside the VPC (function-placement.ts says why).
-    const inVpc = !SENDS_EMAIL.has(props.name);
+    const inVpc = !sendsEmail(props.name);
     if (inVpc) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -119,7 +112,7 @@ export class PalFunction extends Construct {
       );
     }
 
-    if (props.invocation === 'async') {
+    if (invocation === 'async') {
       // SSE-SQS, not the messaging key: EventBridge, Scheduler and Lambda write here (DeadLetterQueue says why).
       this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters', {
         description: `Events ${props.name} could not be delivered or could not process`,
@@ -127,16 +120,16 @@ export class PalFunction extends Construct {
     }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      description: props.description,
+      description: spec.description,
       code: lambda.Code.fromAsset(props.bundle.assetDir),
       handler: HANDLER,
       runtime: FUNCTION_RUNTIME,
       // The runtime (and the AWS SDK it provides) changes only when the function is deployed.
       runtimeManagementMode: lambda.RuntimeManagementMode.FUNCTION_UPDATE,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout,
-      ...(d.reserveConcurrency && { reservedConcurrentExecutions: props.reservedConcurrency }),
+      memorySize: spec.memorySize ?? 512,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      ...(d.reserveConcurrency && { reservedConcurrentExecutions: spec.reservedConcurrency }),
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
@@ -147,7 +140,6 @@ export class PalFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: d.logLevel ?? 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: d.metricsNamespace,
         NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
       },
     });
 
@@ -178,7 +170,7 @@ export class PalFunction extends Construct {
           'never run two sweeps or daily jobs at once, and their work is idempotent; the APIs keep their WAF rate limits.',
       });
     }
-    if (props.invocation === 'sync') {
+    if (invocation === 'sync') {
       const reason =
         'Invoked synchronously by API Gateway only: the caller receives every error, so a dead-letter queue ' +
         'would never receive a message.';

@@ -1,18 +1,13 @@
 import { Duration, aws_events as events, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { EVENT_CATALOG, EVENT_SOURCE } from '../../../events/catalog';
-import type { FunctionName } from '../../../scripts/bundle-functions';
+import { EVENT_SOURCE } from '../../../events/catalog';
+import { eventsPublishedBy } from '../../functions';
 import type { PalFunction } from './pal-function.construct';
 
 export interface ReferralEventBusProps {
   readonly environment: string;
   /** Days the archive keeps the bus's events for replay. */
   readonly archiveRetentionDays: number;
-}
-
-/** The detail-types a function publishes, from the event catalog's producers (events/catalog.ts). */
-export function detailTypesPublishedBy(name: FunctionName): string[] {
-  return EVENT_CATALOG.filter((entry) => entry.producer.split(/,\s*/).includes(name)).map((e) => e.event.detailType);
 }
 
 /**
@@ -44,7 +39,7 @@ export class ReferralEventBus extends Construct {
    */
   public allowPublishing(fn: PalFunction): void {
     fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
-    const detailTypes = detailTypesPublishedBy(fn.name);
+    const detailTypes = eventsPublishedBy(fn.name);
     if (detailTypes.length === 0) return;
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

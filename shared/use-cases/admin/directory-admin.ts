@@ -1,11 +1,11 @@
 import { RuleViolation } from '../../domain/errors';
-import { emailDocument, escapeHtml } from '../../domain/html';
+import { emailDocument, escapeHtml } from '../../format/html';
 import type { IsoDate } from '../../domain/minnesota-time';
 import { IsoDateSchema } from '../../domain/minnesota-time';
 import type { Organization } from '../../domain/organization';
 import type { OrganizationRow, RowRefusal } from '../../domain/organization-import';
 import { ORGANIZATION_COLUMNS, organizationToRow, rowToOrganization } from '../../domain/organization-import';
-import { toCsv } from '../../domain/csv';
+import { toCsv } from '../../format/csv';
 import type { Mailer } from '../../ports/mailer.port';
 import type { DirectoryAdminDeps, FieldChange } from './organizations';
 import { changeOrganization, organizationChanges, saveOrganization } from './organizations';

@@ -58,7 +58,15 @@ function scratchDir(): string {
 
 const CACHE_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'pal-infra-bundles');
 /** What the bundles are made of: if none of it changed, an earlier test run's bundles are these bundles. */
-const BUNDLE_INPUTS = ['functions', 'shared', 'events', 'config', 'package-lock.json', 'scripts/bundle-functions.ts'];
+const BUNDLE_INPUTS = [
+  'functions',
+  'shared',
+  'events',
+  'config',
+  'package-lock.json',
+  'scripts/bundle-functions.ts',
+  'infra/functions.ts',
+];
 
 /**
  * The functions bundled for a calendar, built once per change of their sources and shared by the

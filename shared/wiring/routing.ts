@@ -1,14 +1,18 @@
-import type { RoutingConfig } from '../config';
+import type { MailFeedbackConfig, RoutingConfig } from '../config';
+import { MailFeedbackConfigSchema, RoutingConfigSchema } from '../config';
 import { loadDefaultReportingCalendar } from '../domain/reporting-calendar';
+import type { MailFeedbackDeps } from '../use-cases/handle-mail-feedback';
 import type { RouteReferralDeps } from '../use-cases/route-referral';
-import type { LocalCredentials } from './aws-clients';
-import { documentClient, eventBridgeClient } from './aws-clients';
-import { DynamoAssisterDirectory } from './dynamo-directory.adapter';
-import { DynamoConsumerHistory } from './dynamo-consumer-history.adapter';
-import { DynamoReferralStore } from './dynamo-referral-store.adapter';
-import { EventBridgePublisher } from './eventbridge-publisher.adapter';
-import { createLogger } from './logger';
-import { sesMailer } from './ses-mailer.adapter';
+import type { LocalCredentials } from '../adapters/aws-clients';
+import { documentClient, eventBridgeClient } from '../adapters/aws-clients';
+import { DynamoAuditLog } from '../adapters/dynamo-audit-log.adapter';
+import { DynamoAssisterDirectory } from '../adapters/dynamo-directory.adapter';
+import { DynamoConsumerHistory } from '../adapters/dynamo-consumer-history.adapter';
+import { DynamoReferralStore } from '../adapters/dynamo-referral-store.adapter';
+import { EventBridgePublisher } from '../adapters/eventbridge-publisher.adapter';
+import { createLogger } from '../adapters/logger';
+import { sesMailer } from '../adapters/ses-mailer.adapter';
+import { wiring } from './wiring';
 
 /** Routing's adapters, built once per container from its validated config (route-referral, ses-feedback, admin). */
 export function buildRouteReferralDeps(config: RoutingConfig, credentials?: LocalCredentials): RouteReferralDeps {
@@ -39,3 +43,15 @@ export function buildRouteReferralDeps(config: RoutingConfig, credentials?: Loca
     },
   };
 }
+
+/** ses-feedback: routing's adapters (it re-routes a failing contact's lead) and the audit. */
+export function buildMailFeedbackDeps(config: MailFeedbackConfig, credentials?: LocalCredentials): MailFeedbackDeps {
+  return {
+    ...buildRouteReferralDeps(config, credentials),
+    audit: new DynamoAuditLog(documentClient(config, credentials), config.AUDIT_TABLE),
+    log: createLogger('ses-feedback'),
+  };
+}
+
+export const routeReferralWiring = wiring(RoutingConfigSchema, buildRouteReferralDeps);
+export const sesFeedbackWiring = wiring(MailFeedbackConfigSchema, buildMailFeedbackDeps);

@@ -1,4 +1,6 @@
-import { neutralizeFormulaText } from './report-sheet';
+import { neutralizeFormulaText } from './formula-text';
+
+const CSV_NEEDS_QUOTES = /[",\r\n]/;
 
 /** RFC 4180 CSV: fields quoted when they hold a comma, quote or line break; CRLF line ends. */
 export function toCsv(rows: readonly (readonly (string | number | undefined)[])[]): string {
@@ -8,7 +10,7 @@ export function toCsv(rows: readonly (readonly (string | number | undefined)[])[
         .map((cell) => {
           // Text is made inert for spreadsheet programs (OWASP ASVS V1.2.10); numbers stay numbers.
           const text = cell === undefined ? '' : typeof cell === 'number' ? String(cell) : neutralizeFormulaText(cell);
-          return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+          return CSV_NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
         })
         .join(','),
     )

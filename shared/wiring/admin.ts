@@ -1,16 +1,18 @@
-import { buildRouteReferralDeps } from './routing-deps';
 import type { AdminConfig } from '../config';
+import { AdminConfigSchema } from '../config';
 import type { Mailer } from '../ports/mailer.port';
 import type { DueDeps } from '../use-cases/check-due-reports';
 import type { OpsFiguresDeps } from '../use-cases/admin/ops-figures';
 import type { ReassignDeps } from '../use-cases/reassign-referral';
 import type { IngestDeps } from '../use-cases/ingest-report';
-import type { LocalCredentials } from './aws-clients';
-import { documentClient } from './aws-clients';
-import { DynamoAuditLog } from './dynamo-audit-log.adapter';
-import { DynamoReferralStore } from './dynamo-referral-store.adapter';
-import { createLogger } from './logger';
-import { buildReportDeps } from './report-deps';
+import type { LocalCredentials } from '../adapters/aws-clients';
+import { documentClient } from '../adapters/aws-clients';
+import { DynamoAuditLog } from '../adapters/dynamo-audit-log.adapter';
+import { DynamoReferralStore } from '../adapters/dynamo-referral-store.adapter';
+import { createLogger } from '../adapters/logger';
+import { buildReportDeps } from './reports';
+import { buildRouteReferralDeps } from './routing';
+import { wiring } from './wiring';
 
 /**
  * Everything ops' tools touch: routing (reassign, resend), reports (send, due, resend, overdue), the
@@ -42,3 +44,7 @@ export function buildAdminDeps(config: AdminConfig, serviceName: string, credent
 export function reportDepsOf<T extends AdminDeps>(deps: T): T {
   return { ...deps, mailer: deps.reportMailer };
 }
+
+export const adminApiWiring = wiring(AdminConfigSchema, (config: AdminConfig, credentials?: LocalCredentials) =>
+  buildAdminDeps(config, 'admin-api', credentials),
+);

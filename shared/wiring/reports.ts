@@ -1,17 +1,19 @@
 import { loadDefaultReportingCalendar } from '../domain/reporting-calendar';
 import type { ReportsConfig } from '../config';
+import { ReportsConfigSchema } from '../config';
 import type { DueDeps } from '../use-cases/check-due-reports';
 import type { IngestDeps } from '../use-cases/ingest-report';
-import type { LocalCredentials } from './aws-clients';
-import { documentClient, eventBridgeClient, s3Client } from './aws-clients';
-import { DynamoAssisterDirectory } from './dynamo-directory.adapter';
-import { DynamoReferralStore } from './dynamo-referral-store.adapter';
-import { DynamoReportStore } from './dynamo-report-store.adapter';
-import { EmfOpsMetrics } from './emf-metrics.adapter';
-import { EventBridgePublisher } from './eventbridge-publisher.adapter';
-import { createLogger } from './logger';
-import { S3ReportFiles } from './s3-report-files.adapter';
-import { sesMailer } from './ses-mailer.adapter';
+import type { LocalCredentials } from '../adapters/aws-clients';
+import { documentClient, eventBridgeClient, s3Client } from '../adapters/aws-clients';
+import { DynamoAssisterDirectory } from '../adapters/dynamo-directory.adapter';
+import { DynamoReferralStore } from '../adapters/dynamo-referral-store.adapter';
+import { DynamoReportStore } from '../adapters/dynamo-report-store.adapter';
+import { EmfOpsMetrics } from '../adapters/emf-metrics.adapter';
+import { EventBridgePublisher } from '../adapters/eventbridge-publisher.adapter';
+import { createLogger } from '../adapters/logger';
+import { S3ReportFiles } from '../adapters/s3-report-files.adapter';
+import { sesMailer } from '../adapters/ses-mailer.adapter';
+import { wiring } from './wiring';
 
 /** Everything the report functions use, built once per container from their validated config. */
 export function buildReportDeps(
@@ -41,3 +43,14 @@ export function buildReportDeps(
     requireSenderAuthentication: config.REQUIRE_SENDER_AUTHENTICATION === 'true',
   };
 }
+
+/** One wiring per report function: the same adapters, each logging and measuring as its own service. */
+const reportWiring = (serviceName: string) =>
+  wiring(ReportsConfigSchema, (config: ReportsConfig, credentials?: LocalCredentials) =>
+    buildReportDeps(config, serviceName, credentials),
+  );
+export const reportSendWiring = reportWiring('report-send');
+export const reportDueWiring = reportWiring('report-due');
+export const reportIngestWiring = reportWiring('report-ingest');
+export const reportLinksWiring = reportWiring('report-links');
+export const reportBuildWiring = reportWiring('report-build');
