@@ -99,7 +99,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     reservedConcurrency: 10,
     touches: {
-      tables: { referrals: 'readWrite', directory: 'read', consumerHistory: 'readWrite' },
+      // Directory updates only: the organizations' load counters, taken with each routing decision.
+      tables: { referrals: 'readWrite', directory: 'readUpdate', consumerHistory: 'readWrite' },
       sendsFrom: ['lead'],
     },
   }),

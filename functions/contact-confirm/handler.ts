@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { htmlPage } from '../../shared/api/html-page';
 import { atColdStart } from '../../shared/wiring/cold-start';
 import type { ContactConfirmPageDeps } from '../../shared/wiring/contact-confirm';
 import { contactConfirmWiring } from '../../shared/wiring/contact-confirm';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
+import { htmlFallback, htmlPage } from '../../shared/api/http/html-page';
+import type { ApiRequest } from '../../shared/api/http/router';
+import { createRouter, errorName, route } from '../../shared/api/http/router';
 import { checkContactLink, confirmLeadContact } from '../../shared/use-cases/contact-confirmations';
 
 /**
@@ -20,13 +22,9 @@ export function createContactConfirmHandler(deps: ContactConfirmPageDeps) {
       `To confirm your organization's lead contact, write to ${deps.programContact}.`,
     ]);
   };
-  return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const match = /^\/contacts\/([a-z0-9][a-z0-9-]{1,62})\/confirm\/?$/.exec(event.path);
-    if (!match || (event.httpMethod !== 'GET' && event.httpMethod !== 'POST')) {
-      return htmlPage(404, 'Not found', ['There is no page at this address.']);
-    }
-    const organizationId = match[1]!;
-    const token = event.queryStringParameters?.token;
+  const confirmPage = async ({ event, params, query }: ApiRequest): Promise<APIGatewayProxyResult> => {
+    const organizationId = params.organizationId!;
+    const token = query('token');
 
     if (event.httpMethod === 'GET') {
       const link = await checkContactLink(deps, organizationId, token);
@@ -53,7 +51,16 @@ export function createContactConfirmHandler(deps: ContactConfirmPageDeps) {
       `MNsure will ask again in about 90 days. If the contact changes before then, write to ${deps.programContact}.`,
     ]);
   };
+  return createRouter(
+    [route(['GET', 'POST'], '/contacts/{organizationId}/confirm', confirmPage, { organizationId: ORGANIZATION_ID })],
+    {
+      fallback: htmlFallback,
+      onUnexpected: (error) => deps.log.error('Contact confirmation failed', errorName(error)),
+    },
+  );
 }
+
+const ORGANIZATION_ID = /[a-z0-9][a-z0-9-]{1,62}/;
 
 const ready = atColdStart(async () => createContactConfirmHandler(await depsFromEnvironment(contactConfirmWiring)));
 

@@ -1,90 +1,88 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { fieldProblem, HttpProblem } from '../../shared/api/http/problem';
+import { bodyBytes, headerOf, json, text } from '../../shared/api/http/responses';
+import { createRouter, errorName, route } from '../../shared/api/http/router';
 import { openApiDocument } from '../../shared/api/openapi';
-import type { ReferralStatusView } from '../../shared/api/referral-api.schema';
 import { atColdStart } from '../../shared/wiring/cold-start';
 import type { IntakeApiDeps } from '../../shared/wiring/intake';
 import { intakeApiWiring } from '../../shared/wiring/intake';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
-import type { Referral } from '../../shared/domain/referral';
 import { MAX_REFERRAL_BODY_BYTES } from '../../shared/domain/referral-request.schema';
-import type { FieldIssue } from '../../shared/domain/validation';
+import { accepted, statusView } from '../../shared/api/referral-views';
 import { receiveReferral } from '../../shared/use-cases/receive-referral';
 
 /** The intake API: POST /referrals, GET /referrals/{id}, GET /openapi.json. */
 export function createIntakeApiHandler(deps: IntakeApiDeps) {
   const openApi = JSON.stringify(openApiDocument());
-  return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const requestId = event.requestContext?.requestId;
-    try {
-      const path = event.path.replace(/\/+$/, '') || '/';
-      if (path === '/referrals') {
-        return event.httpMethod === 'POST' ? await postReferral(deps, event) : methodNotAllowed('POST');
-      }
-      const match = /^\/referrals\/([^/]+)$/.exec(path);
-      if (match) return event.httpMethod === 'GET' ? await getReferral(deps, match[1]!) : methodNotAllowed('GET');
-      if (path === '/openapi.json' && event.httpMethod === 'GET') {
-        return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: openApi };
-      }
-      return problem(404, 'not-found', 'No such resource', [
-        { field: 'path', rule: 'known-route', message: `${path} is not a route of this API` },
-      ]);
-    } catch (error) {
+  return createRouter(
+    [
+      route('POST', '/referrals', ({ event }) => postReferral(deps, event)),
+      route('GET', '/referrals/{referralId}', ({ params }) => getReferral(deps, params.referralId!)),
+      route('GET', '/openapi.json', async () => text(200, 'application/json', openApi)),
+    ],
+    {
+      internalDetail: 'The referral could not be processed; retry with the same body',
       // Logged once, by name and frames only: messages of lower layers are not checked for PII.
-      deps.log.error('Intake request failed', {
-        requestId,
-        errorName: error instanceof Error ? error.name : 'unknown',
-        frames: error instanceof Error ? error.stack?.split('\n').slice(1, 4).join(' | ') : undefined,
-      });
-      return problem(500, 'internal', 'The referral could not be processed; retry with the same body', [], requestId);
-    }
-  };
+      onUnexpected: (error, { event }) =>
+        deps.log.error('Intake request failed', { requestId: event.requestContext?.requestId, ...errorName(error) }),
+    },
+  );
 }
 
 async function postReferral(deps: IntakeApiDeps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const contentType = header(event, 'content-type') ?? '';
+  const contentType = headerOf(event, 'content-type') ?? '';
   if (!/^application\/(.+\+)?json\s*(;|$)/i.test(contentType)) {
-    return problem(415, 'unsupported-media-type', 'Send the referral as JSON', [
+    throw fieldProblem(
+      415,
+      'unsupported-media-type',
       { field: 'Content-Type', rule: 'application/json', message: 'must be application/json' },
-    ]);
+      'Send the referral as JSON',
+    );
   }
-  const raw =
-    event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > MAX_REFERRAL_BODY_BYTES) {
-    return problem(413, 'too-large', 'The referral is too large', [
+  const raw = bodyBytes(event);
+  if (raw.length > MAX_REFERRAL_BODY_BYTES) {
+    throw fieldProblem(
+      413,
+      'too-large',
       { field: 'body', rule: 'max-bytes', message: `must be at most ${MAX_REFERRAL_BODY_BYTES} bytes` },
-    ]);
+      'The referral is too large',
+    );
   }
   let body: unknown;
   try {
-    body = JSON.parse(raw);
+    body = JSON.parse(raw.toString('utf8'));
   } catch {
-    return problem(400, 'invalid-referral', 'The body is not JSON', [
+    throw fieldProblem(
+      400,
+      'invalid-referral',
       { field: 'body', rule: 'json', message: 'must be a JSON object' },
-    ]);
+      'The body is not JSON',
+    );
   }
 
   const result = await receiveReferral(deps, body);
   switch (result.kind) {
     case 'invalid':
       deps.log.info('Referral refused', { rules: result.issues.map((i) => `${i.field}:${i.rule}`) });
-      return problem(
-        422,
-        'invalid-referral',
-        `The referral was refused: ${result.issues.length} problem(s)`,
-        result.issues,
-      );
+      throw new HttpProblem({
+        status: 422,
+        kind: 'invalid-referral',
+        detail: `${result.issues.length} problem(s), each named in issues`,
+        issues: result.issues,
+      });
     case 'conflict':
-      return problem(
-        409,
-        'conflict',
-        'This crmReferralId was already used for a referral with a different body',
-        [{ field: 'crmReferralId', rule: 'same-body-on-retry', message: 'a retry must repeat the first body exactly' }],
-        undefined,
-        result.referralId,
-      );
+      throw new HttpProblem({
+        status: 409,
+        kind: 'conflict',
+        detail: 'This crmReferralId was already used for a referral with a different body',
+        issues: [
+          { field: 'crmReferralId', rule: 'same-body-on-retry', message: 'a retry must repeat the first body exactly' },
+        ],
+        extensions: { referralId: result.referralId },
+      });
     case 'created':
     case 'existing':
-      return respond(result.kind === 'created' ? 201 : 200, accepted(result.referral), {
+      return json(result.kind === 'created' ? 201 : 200, accepted(result.referral), {
         Location: `/referrals/${result.referral.referralId}`,
       });
   }
@@ -93,78 +91,14 @@ async function postReferral(deps: IntakeApiDeps, event: APIGatewayProxyEvent): P
 async function getReferral(deps: IntakeApiDeps, referralId: string): Promise<APIGatewayProxyResult> {
   const referral = /^ref_[a-z2-7]{26}$/.test(referralId) ? await deps.referrals.get(referralId) : undefined;
   if (!referral) {
-    return problem(404, 'not-found', 'No such referral', [
+    throw fieldProblem(
+      404,
+      'not-found',
       { field: 'referralId', rule: 'exists', message: 'no referral has this id' },
-    ]);
+      'No such referral',
+    );
   }
-  return respond(200, statusView(referral), { 'Cache-Control': 'no-store' });
-}
-
-function accepted(r: Referral) {
-  return {
-    referralId: r.referralId,
-    crmReferralId: r.crmReferralId,
-    status: r.status,
-    href: `/referrals/${r.referralId}`,
-  };
-}
-
-/** What GET returns: status and routing, and none of the consumer's contact details. */
-function statusView(r: Referral): ReferralStatusView {
-  return {
-    referralId: r.referralId,
-    crmReferralId: r.crmReferralId,
-    status: r.status,
-    receivedAt: r.receivedAt,
-    referredAt: r.referredAt,
-    county: { fips: r.consumer.countyFips, name: r.consumer.countyName },
-    assisterType: r.assisterType,
-    assisterTypeRule: r.assisterTypeRule,
-    ...(r.routing && { routing: { ...r.routing, candidates: [...r.routing.candidates] } }),
-    ...(r.lead && {
-      lead: {
-        state: r.lead.state,
-        attempts: r.lead.attempts,
-        ...(r.lead.emailedAt && { emailedAt: r.lead.emailedAt }),
-        ...(r.lead.lastErrorCode && { lastErrorCode: r.lead.lastErrorCode }),
-      },
-    }),
-  };
-}
-
-function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const found = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name);
-  return found?.[1] ?? undefined;
-}
-
-function respond(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
-  return { statusCode, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
-}
-
-function problem(
-  statusCode: number,
-  error: string,
-  message: string,
-  issues: FieldIssue[],
-  requestId?: string,
-  referralId?: string,
-): APIGatewayProxyResult {
-  return respond(statusCode, {
-    error,
-    message,
-    issues,
-    ...(referralId && { referralId }),
-    ...(requestId && { requestId }),
-  });
-}
-
-function methodNotAllowed(allowed: string): APIGatewayProxyResult {
-  return {
-    ...problem(405, 'method-not-allowed', `Use ${allowed} on this route`, [
-      { field: 'method', rule: allowed, message: `must be ${allowed}` },
-    ]),
-    headers: { 'Content-Type': 'application/json', Allow: allowed },
-  };
+  return json(200, statusView(referral));
 }
 
 const ready = atColdStart(async () => createIntakeApiHandler(await depsFromEnvironment(intakeApiWiring)));

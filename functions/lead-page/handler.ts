@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { htmlPage } from '../../shared/api/html-page';
 import { atColdStart } from '../../shared/wiring/cold-start';
 import type { LeadPageDeps } from '../../shared/wiring/lead-page';
 import { leadPageWiring } from '../../shared/wiring/lead-page';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
+import { htmlFallback, htmlPage } from '../../shared/api/http/html-page';
+import type { ApiRequest } from '../../shared/api/http/router';
+import { createRouter, errorName, route } from '../../shared/api/http/router';
 import { leadDeadlines, leadRows, leadTableHtml, repeatNote } from '../../shared/domain/lead-email';
 import { escapeHtml } from '../../shared/format/html';
 import { checkLinkToken, deriveKey } from '../../shared/domain/signed-link';
@@ -17,12 +19,13 @@ import { checkLinkToken, deriveKey } from '../../shared/domain/signed-link';
  * is no longer shown to the first organization.
  */
 export function createLeadPageHandler(deps: LeadPageDeps) {
-  return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const match = /^\/leads\/(ref_[a-z2-7]{26})\/?$/.exec(event.path);
-    if (!match || (event.httpMethod !== 'GET' && event.httpMethod !== 'POST')) {
-      return htmlPage(404, 'Not found', ['There is no page at this address.']);
-    }
-    const referralId = match[1]!;
+  return createRouter([route(['GET', 'POST'], '/leads/{referralId}', leadPage, { referralId: /ref_[a-z2-7]{26}/ })], {
+    fallback: htmlFallback,
+    onUnexpected: (error) => deps.log.error('Lead page failed', errorName(error)),
+  });
+
+  async function leadPage({ event, params }: ApiRequest): Promise<APIGatewayProxyResult> {
+    const referralId = params.referralId!;
     const now = deps.clock();
     const check = checkLinkToken(
       event.queryStringParameters?.token,
@@ -80,7 +83,7 @@ export function createLeadPageHandler(deps: LeadPageDeps) {
       `${leadTableHtml([...locating.slice(0, 4), ...consumer, ...locating.slice(4)])}
 <p>${escapeHtml(`Questions about this lead: ${deps.programContact}. This page is not stored in your browser; open the link again to see it.`)}</p>`,
     );
-  };
+  }
 }
 
 const ready = atColdStart(async () => createLeadPageHandler(await depsFromEnvironment(leadPageWiring)));

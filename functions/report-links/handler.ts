@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { htmlPage } from '../../shared/api/html-page';
 import { atColdStart } from '../../shared/wiring/cold-start';
 import { reportLinksWiring } from '../../shared/wiring/reports';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { escapeHtml } from '../../shared/format/html';
+import { htmlFallback, htmlPage } from '../../shared/api/http/html-page';
+import type { ApiRequest } from '../../shared/api/http/router';
+import { createRouter, errorName, route } from '../../shared/api/http/router';
 import { REPORT_ID_PATTERN } from '../../shared/domain/report';
 import { spokenDate } from '../../shared/domain/report-email';
 import { DEFAULT_XLSX_LIMITS } from '../../shared/reports/xlsx-safety';
@@ -27,14 +29,17 @@ const UPLOAD_FORM_SECONDS = 60 * 60;
  * Every route first checks the signed, expiring, report-scoped token.
  */
 export function createReportLinksHandler(deps: ReportLinksDeps) {
-  return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const match = /^\/reports\/([^/]+)\/(download|upload|uploaded)\/?$/.exec(event.path);
-    if (!match || event.httpMethod !== 'GET') return htmlPage(404, 'Not found', ['There is no page at this address.']);
-    const reportId = decodePathSegment(match[1]!);
-    if (reportId === undefined) return htmlPage(404, 'Not found', ['There is no page at this address.']);
-    const action = match[2] as 'download' | 'upload' | 'uploaded';
+  return createRouter(
+    [route('GET', '/reports/{reportId}/{action}', reportLink, { action: /download|upload|uploaded/ })],
+    { fallback: htmlFallback, onUnexpected: (error) => deps.log.error('Report link failed', errorName(error)) },
+  );
+
+  async function reportLink(request: ApiRequest): Promise<APIGatewayProxyResult> {
+    const reportId = decodePathSegment(request.params.reportId!);
+    if (reportId === undefined) return htmlFallback(404, request, []);
+    const action = request.params.action as 'download' | 'upload' | 'uploaded';
     const scope: LinkScope = action === 'download' ? 'report-download' : 'report-upload';
-    const token = event.queryStringParameters?.token;
+    const token = request.query('token');
     const check = checkLinkToken(
       token,
       { scope, subject: reportId },
@@ -95,7 +100,7 @@ ${hidden}
       // The upload form posts straight to S3 (a presigned POST), another origin.
       { formAction: '*' },
     );
-  };
+  }
 }
 
 const ready = atColdStart(async () => createReportLinksHandler(await depsFromEnvironment(reportLinksWiring)));

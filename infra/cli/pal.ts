@@ -8,7 +8,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { opsPage, readSheetTable } from '../../functions/admin-api/handler';
 import { LANGUAGES } from '../../shared/domain/languages';
 import type { LanguageCode } from '../../shared/domain/languages';
 import { renderCoverageMap } from '../../shared/ops/coverage-map';
@@ -26,7 +25,8 @@ import { buildAdminDeps, reportDepsOf } from '../../shared/wiring/admin';
 import type { LocalCredentials } from '../../shared/adapters/aws-clients';
 import { withSecrets } from '../../shared/adapters/secrets';
 import { AdminConfigSchema, loadConfig } from '../../shared/config';
-import { parseCsv } from '../../shared/format/csv';
+import { readImportTable } from '../../shared/use-cases/admin/import-table';
+import { opsPage } from '../../shared/use-cases/admin/ops-page';
 import { NotFoundError, RuleViolation } from '../../shared/domain/errors';
 import { addDays, IsoDateSchema, minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import { OrganizationSchema } from '../../shared/domain/organization';
@@ -44,6 +44,7 @@ import { requireOrganization, saveOrganization } from '../../shared/use-cases/ad
 import { showReferral } from '../../shared/use-cases/admin/referral-admin';
 import { checkDueReports } from '../../shared/use-cases/check-due-reports';
 import { reassignReferral } from '../../shared/use-cases/reassign-referral';
+import { recountWindow } from '../../shared/use-cases/recount-loads';
 import { resendLead } from '../../shared/use-cases/resend-lead';
 import { planReportSends } from '../../shared/use-cases/plan-report-sends';
 import { overdueReports, resendReport } from '../../shared/use-cases/send-reports';
@@ -67,7 +68,9 @@ const USAGE = `Usage: npm run pal -- <command>
   referrals reassign ID --reason TEXT [--to ORG]
   referrals undelivered [--days N]            lead emails in doubt, refused or stalled
   referrals resend ID --reason TEXT           email an undelivered lead again, once you know it is not there
-  reports send [--date YYYY-MM-DD]            request the reports whose send date is that day (report-send builds each)
+  loads recount WINDOW_ID                     rebuild organizations' load counters for one reporting
+                                              window from its referrals (e.g. 2026-11-16_2026-11-29)
+  reports send [--date YYYY-MM-DD]            request the reports whose send date is that day (report-build builds each)
   reports due  [--date YYYY-MM-DD]            reminders, overdue marks
   reports resend REPORT_ID
   reports overdue [--date YYYY-MM-DD]
@@ -216,8 +219,7 @@ async function run(deps: AdminDeps, where: string, argv: string[]): Promise<numb
     case 'orgs import': {
       const file = need(args[0], 'FILE.csv or FILE.xlsx');
       const data = readFileSync(file);
-      const table =
-        data.subarray(0, 2).toString() === 'PK' ? await readSheetTable(data) : parseCsv(data.toString('utf8'));
+      const table = await readImportTable(data);
       const plan = await planOrganizationImport(deps, rowsFromTable(table));
       for (const o of plan.added) console.log(`add     ${o.organizationId}`);
       for (const c of plan.changed) console.log(`change  ${c.organization.organizationId}\n${changesText(c.changes)}`);
@@ -285,6 +287,11 @@ async function run(deps: AdminDeps, where: string, argv: string[]): Promise<numb
       );
       return 0;
     }
+    case 'loads recount': {
+      const result = await recountWindow(deps, need(args[0], 'reporting window id'));
+      console.log(`Recounted ${result.windowId}: ${result.leads} lead(s) over ${result.organizations} organization(s)`);
+      return 0;
+    }
     case 'referrals undelivered': {
       const leads = await undeliveredLeads(deps, date, days, new Date());
       for (const l of leads) {
@@ -307,7 +314,7 @@ async function run(deps: AdminDeps, where: string, argv: string[]): Promise<numb
       return 0;
     }
     case 'reports send': {
-      // The job's plan: one Report Build Requested each, built and emailed by report-send off the bus.
+      // The job's plan: one Report Build Requested each, built and emailed by report-build off the bus.
       const result = await planReportSends(reportDepsOf(deps), date);
       console.log(
         `Report send for ${date} on ${where}: windows sending that day: ${result.windows.join(', ') || 'none'}`,

@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { problem } from '../../shared/api/http/problem';
+import { headerOf } from '../../shared/api/http/responses';
 import { adminKeyMatches } from './admin-key';
 import type { ApiHandler } from './api-server';
 
@@ -18,27 +20,31 @@ export function adminFrontDoors(admin: ApiHandler, adminKey: string): { admin: A
     ops: async (event) =>
       event.httpMethod === 'GET'
         ? as(event, 'local-ops-page', '/admin/ops')
-        : { statusCode: 405, headers: { Allow: 'GET' }, body: '' },
+        : problem(
+            {
+              status: 405,
+              kind: 'method-not-allowed',
+              detail: 'Use GET on /ops',
+              issues: [{ field: 'method', rule: 'GET', message: 'must be GET' }],
+              instance: event.path,
+            },
+            { Allow: 'GET' },
+          ),
     admin: async (event) =>
       adminKeyMatches(headerOf(event, 'x-pal-admin-key'), adminKey)
         ? as(event, 'local-admin')
-        : {
-            statusCode: 403,
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify({
-              error: 'forbidden',
-              issues: [
-                {
-                  field: 'x-pal-admin-key',
-                  rule: 'admin-key',
-                  message: 'must be the local admin key (.local/admin-key)',
-                },
-              ],
-            }),
-          },
+        : problem({
+            status: 403,
+            kind: 'forbidden',
+            detail: 'This stack needs its admin key',
+            issues: [
+              {
+                field: 'x-pal-admin-key',
+                rule: 'admin-key',
+                message: 'must be the local admin key (.local/admin-key)',
+              },
+            ],
+            instance: event.path,
+          }),
   };
-}
-
-function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
-  return Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
 }

@@ -3,12 +3,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { GATEWAY_MAX_BYTES, tooLargeProblem } from '../../shared/api/http/gateway-refusals';
+import { PROBLEM_CONTENT_TYPE } from '../../shared/api/http/problem';
 import type { InFlight } from './in-flight';
 
 export type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-
-/** API Gateway refuses payloads over 10 MB before a Lambda sees them; so does this server. */
-const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 
 /**
  * Serves a Lambda proxy handler over HTTP, as API Gateway (REST, proxy integration) would:
@@ -43,8 +42,9 @@ async function respond(handler: ApiHandler, req: IncomingMessage, res: ServerRes
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
       if (size > GATEWAY_MAX_BYTES) {
-        res.writeHead(413, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ message: 'Request Too Long' }));
+        // API Gateway refuses payloads over 10 MB before a Lambda sees them (its REQUEST_TOO_LARGE answer); so does this server.
+        res.writeHead(413, { 'Content-Type': PROBLEM_CONTENT_TYPE });
+        res.end(JSON.stringify(tooLargeProblem(GATEWAY_MAX_BYTES)));
         req.destroy();
         return;
       }

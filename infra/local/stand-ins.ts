@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { withTransactions } from './dynalite-transactions';
 import type { LocalEventBus } from './local-event-bus';
 import { close, listen } from './stand-in-setup';
 
@@ -24,12 +25,15 @@ export async function startStandIns(
   closers: (() => Promise<void>)[],
 ): Promise<StandIns> {
   const dataDir = options.dataDir;
-  const dynamo = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(dataDir && { path: join(dataDir, 'dynamodb') }),
-  });
+  // With TransactWriteItems, which dynalite lacks and routing's capacity reservation needs.
+  const dynamo = withTransactions(
+    dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(dataDir && { path: join(dataDir, 'dynamodb') }),
+    }),
+  );
   await listen(dynamo, 0);
   closers.push(() => close(dynamo));
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;

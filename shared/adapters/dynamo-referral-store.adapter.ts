@@ -9,7 +9,6 @@ import type {
 } from '../domain/referral';
 import { sameAnswer } from '../domain/referral';
 import type {
-  AssignmentLedger,
   CreateResult,
   OutcomeWrite,
   ReferralStore,
@@ -39,7 +38,7 @@ function dayIndexAttributes(referral: Referral) {
   };
 }
 
-export class DynamoReferralStore implements ReferralStore, AssignmentLedger, ReportReferrals {
+export class DynamoReferralStore implements ReferralStore, ReportReferrals {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -156,43 +155,6 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger, Rep
     await this.setLeadState(referralId, 'in-doubt', 'email-failed', { lastErrorCode: errorCode });
   }
 
-  async reassign(
-    referralId: string,
-    fromOrganizationId: string | undefined,
-    decision: StoredRoutingDecision,
-  ): Promise<Referral | undefined> {
-    const current = await this.get(referralId);
-    if (!current) return undefined;
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { referralId },
-          UpdateExpression: `SET routing = :d, assignedOrganizationId = :o, #status = :routed${
-            current.lead ? ', previousLeads = list_append(if_not_exists(previousLeads, :none), :lead) REMOVE #lead' : ''
-          }`,
-          ConditionExpression:
-            fromOrganizationId === undefined
-              ? 'attribute_not_exists(assignedOrganizationId)'
-              : 'assignedOrganizationId = :from',
-          ExpressionAttributeNames: { '#status': 'status', ...(current.lead && { '#lead': 'lead' }) },
-          ExpressionAttributeValues: {
-            ':d': decision,
-            ':o': decision.organizationId,
-            ':routed': 'routed',
-            ...(fromOrganizationId !== undefined && { ':from': fromOrganizationId }),
-            ...(current.lead && { ':none': [], ':lead': [current.lead] }),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toReferral(out.Attributes ?? {});
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
-  }
-
   async reopenLead(referralId: string, lead: LeadDelivery): Promise<Referral | undefined> {
     try {
       const out = await this.doc.send(
@@ -241,42 +203,6 @@ export class DynamoReferralStore implements ReferralStore, AssignmentLedger, Rep
         };
       }
     }
-  }
-
-  async countAssigned(organizationId: string, referredFrom: string, referredTo: string): Promise<number> {
-    let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: REFERRALS_INDEX.byOrganization,
-          KeyConditionExpression: 'assignedOrganizationId = :o AND referredAt BETWEEN :a AND :b',
-          ExpressionAttributeValues: { ':o': organizationId, ':a': referredFrom, ':b': referredTo },
-          Select: 'COUNT',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      count += out.Count ?? 0;
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return count;
-  }
-
-  async lastAssigned(organizationId: string): Promise<string | undefined> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: REFERRALS_INDEX.byOrganization,
-        KeyConditionExpression: 'assignedOrganizationId = :o',
-        ExpressionAttributeValues: { ':o': organizationId },
-        ProjectionExpression: 'referredAt',
-        ScanIndexForward: false,
-        Limit: 1,
-      }),
-    );
-    const latest = out.Items?.[0]?.referredAt;
-    return typeof latest === 'string' ? latest : undefined;
   }
 
   async *assignedBetween(organizationId: string, referredFrom: string, referredTo: string): AsyncIterable<Referral> {

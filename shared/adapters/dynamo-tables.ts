@@ -5,7 +5,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * app declares the same keys. Each index serves an access pattern of design.md.
  */
 export const REFERRALS_INDEX = {
-  /** Pattern 3 and routing's load figures: referrals of organization O by referral date. */
+  /** Pattern 3 and the load recount (never routing): referrals of organization O by referral date. */
   byOrganization: 'byOrganization',
   /** The sweeper: referrals whose `Referral Created` is not yet published (sparse). */
   unpublished: 'unpublished',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from './http/problem';
 import { MAX_REFERRAL_BODY_BYTES, ReferralRequestSchema } from '../domain/referral-request.schema';
-import { ErrorResponseSchema, ReferralAcceptedSchema, ReferralStatusViewSchema } from './referral-api.schema';
+import { ProblemSchema, ReferralAcceptedSchema, ReferralStatusViewSchema } from './referral-api.schema';
 
 const schema = (s: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -10,6 +11,12 @@ const schema = (s: z.ZodType, io: 'input' | 'output') => {
 const json = (ref: string, description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+
+/** A refusal: RFC 9457 problem details, the `type` URI naming its kind. */
+const problem = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
 /** The OpenAPI 3.1 document of the intake API, generated from the zod schemas the handler validates with. */
@@ -22,6 +29,8 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         "MNsure's contact-center CRM posts Preferred Assister Lead referrals here. Bodies are JSON of at most " +
         `${MAX_REFERRAL_BODY_BYTES} bytes; every refusal names each bad field and the rule it breaks. ` +
+        `Refusals are RFC 9457 problem details (${PROBLEM_CONTENT_TYPE}): \`type\` is a URI under ` +
+        `${PROBLEM_TYPE_BASE} naming the kind of refusal, \`issues\` lists each bad field and its rule. ` +
         'On AWS every route requires IAM (SigV4) authorization.',
     },
     paths: {
@@ -36,11 +45,14 @@ export function openApiDocument(): Record<string, unknown> {
           responses: {
             '201': json('ReferralAccepted', 'Stored; the lead is being routed'),
             '200': json('ReferralAccepted', 'A retry of an earlier request with the same crmReferralId and body'),
-            '400': json('Error', 'The body is not JSON'),
-            '409': json('Error', 'The crmReferralId was used before with a different body'),
-            '413': json('Error', 'The body is larger than 64 KB'),
-            '415': json('Error', 'Content-Type is not application/json'),
-            '422': json('Error', 'A field breaks a rule; each is named in issues'),
+            '400': problem('The body is not JSON'),
+            '409': problem('The crmReferralId was used before with a different body'),
+            '413': problem('The body is larger than 64 KB'),
+            '405': problem('Another method than POST (the Allow header names it)'),
+            '415': problem('Content-Type is not application/json'),
+            '422': problem('A field breaks a rule; each is named in issues'),
+            '429': problem('Throttled by the gateway; retry later with the same body'),
+            '500': problem('Not processed; retry with the same body (quote requestId if it persists)'),
           },
         },
       },
@@ -51,7 +63,9 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [{ name: 'referralId', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
             '200': json('ReferralStatus', 'The referral'),
-            '404': json('Error', 'No such referral'),
+            '404': problem('No such referral'),
+            '405': problem('Another method than GET (the Allow header names it)'),
+            '500': problem('Not processed; try again'),
           },
         },
       },
@@ -68,7 +82,7 @@ export function openApiDocument(): Record<string, unknown> {
         ReferralRequest: schema(ReferralRequestSchema, 'input'),
         ReferralAccepted: schema(ReferralAcceptedSchema, 'output'),
         ReferralStatus: schema(ReferralStatusViewSchema, 'output'),
-        Error: schema(ErrorResponseSchema, 'output'),
+        Problem: schema(ProblemSchema, 'output'),
       },
     },
   };

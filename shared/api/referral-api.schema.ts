@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ASSISTER_TYPES } from '../domain/assister-type';
+import { PROBLEM_KINDS, PROBLEM_TYPE_BASE, problemType } from './http/problem';
 
 /** The API's responses, as zod schemas: the OpenAPI document is generated from these and the request schema. */
 
@@ -9,20 +10,18 @@ export const FieldIssueSchema = z.object({
   message: z.string(),
 });
 
-export const ErrorResponseSchema = z.object({
-  error: z.enum([
-    'invalid-referral',
-    'conflict',
-    'not-found',
-    'method-not-allowed',
-    'unsupported-media-type',
-    'too-large',
-    'internal',
-  ]),
-  message: z.string(),
-  issues: z.array(FieldIssueSchema),
-  referralId: z.string().optional(),
-  requestId: z.string().optional(),
+/** Every refusal: an RFC 9457 problem (application/problem+json), `issues` its extension member. */
+export const ProblemSchema = z.object({
+  type: z
+    .enum(PROBLEM_KINDS.map(problemType) as [string, ...string[]])
+    .describe(`The kind of problem, a URI under ${PROBLEM_TYPE_BASE} (the last segment names it)`),
+  title: z.string().describe("The kind's short summary; the same for every problem of that type"),
+  status: z.number().int().describe('The HTTP status code'),
+  detail: z.string().describe('What went wrong with this request'),
+  instance: z.string().optional().describe('The request path'),
+  issues: z.array(FieldIssueSchema).describe('Each refused field and the rule it breaks (may be empty on a 500)'),
+  referralId: z.string().optional().describe('On a 409: the referral the crmReferralId already names'),
+  requestId: z.string().optional().describe('On a 500: quote it when reporting the failure'),
 });
 
 export const ReferralAcceptedSchema = z.object({
@@ -32,6 +31,7 @@ export const ReferralAcceptedSchema = z.object({
   /** Where to read the referral's status and routing decision. */
   href: z.string(),
 });
+export type ReferralAcceptedView = z.infer<typeof ReferralAcceptedSchema>;
 
 const CandidateSchema = z.object({
   organizationId: z.string(),

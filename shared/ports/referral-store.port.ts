@@ -5,6 +5,9 @@ import type {
   ReferralStatus,
   StoredRoutingDecision,
 } from '../domain/referral';
+import type { LoadPeriods } from '../domain/load-periods';
+import type { IsoDate } from '../domain/minnesota-time';
+import type { OrganizationLoad } from '../domain/routing';
 
 export type CreateResult = { created: true; referral: Referral } | { created: false; existing: Referral };
 
@@ -45,23 +48,55 @@ export interface ReferralStore {
    * undefined when it changed meanwhile.
    */
   reopenLead(referralId: string, lead: LeadDelivery): Promise<Referral | undefined>;
-  /**
-   * Moves the referral to another organization: a new decision, and a fresh lead (the earlier one is
-   * kept in `previousLeads`). Only if it is still routed to `fromOrganizationId` (undefined: unroutable).
-   * Returns the referral as it now stands, or undefined when it had moved meanwhile.
-   */
-  reassign(
-    referralId: string,
-    fromOrganizationId: string | undefined,
-    decision: StoredRoutingDecision,
-  ): Promise<Referral | undefined>;
 }
 
-/** How many leads an organization was assigned, read from its referrals (pattern 3). */
+/** A referral's place on an organization's load counters. */
+export interface Slot {
+  readonly organizationId: string;
+  readonly periods: LoadPeriods;
+  /** The referral date: the organization's `lastAssignedAt` becomes it. */
+  readonly referredAt: string;
+  /** The week's leads may not pass this (absent: no limit, e.g. a repeat consumer, or no capacity set). */
+  readonly weeklyLimit?: number;
+}
+
+export type AssignResult =
+  /** The decision is stored and the slot taken, in one atomic write. */
+  | { readonly outcome: 'assigned'; readonly referral: Referral }
+  /** Nothing written: another delivery stored a decision first (the referral as it now stands). */
+  | { readonly outcome: 'already-decided'; readonly referral: Referral }
+  /** Nothing written: the organization's week is full (a slot counted since the load was read). */
+  | { readonly outcome: 'full' }
+  /** Nothing written: another write on the same items was under way; read the loads again and retry. */
+  | { readonly outcome: 'contended' };
+
+/**
+ * Organizations' load counters per reporting window and per week, each taken by the same atomic write
+ * that stores the referral's decision: reading them and taking a slot cost the same however many
+ * leads the window already holds, and a slot one routing took is never seen as free by another.
+ */
 export interface AssignmentLedger {
-  countAssigned(organizationId: string, referredFrom: string, referredTo: string): Promise<number>;
-  /** The referral date of the organization's most recent lead. */
-  lastAssigned(organizationId: string): Promise<string | undefined>;
+  /** Each organization's load in these periods (organizations with no lead yet: zero). */
+  loadsOf(organizationIds: readonly string[], periods: LoadPeriods): Promise<Map<string, OrganizationLoad>>;
+  /** Stores the routed decision unless one is stored, and takes the slot within its weekly limit. */
+  assign(referralId: string, decision: StoredRoutingDecision, slot: Slot): Promise<AssignResult>;
+  /**
+   * Moves a referral to another organization: the new decision, a fresh lead (the earlier one kept in
+   * `previousLeads`), the slot released at `from` (undefined: it was unroutable and held none) and
+   * taken at `to` (no limit: whoever moves it decided), all in one atomic write, and only if the
+   * referral is still where `current` says. Returns it as it now stands, or undefined when it had moved.
+   */
+  move(
+    current: Referral,
+    from: Slot | undefined,
+    to: Slot,
+    decision: StoredRoutingDecision,
+  ): Promise<Referral | undefined>;
+  /** Sets an organization's counters for these periods to a recount (rebuilding them for ops). */
+  setCounts(
+    organizationId: string,
+    counts: { readonly windowId?: string; readonly window?: number; readonly weeks: ReadonlyMap<IsoDate, number> },
+  ): Promise<void>;
 }
 
 /**

@@ -6,6 +6,7 @@ import { decideRouting, routingRequestOf } from '../domain/routing';
 import type { AuditLog } from '../ports/audit-log.port';
 import type { RouteReferralDeps, RouteReferralResult } from './route-referral';
 import { deliverLead } from './route-referral';
+import { releaseLead } from './release-lead';
 
 export interface ReassignDeps extends RouteReferralDeps {
   readonly audit: AuditLog;
@@ -32,7 +33,8 @@ export interface ReassignResult {
  * 1. the target must be eligible by the program's rules (active, right type, serving the county,
  *    contact not failing) — ops' choice may exceed its capacity; without a target, routing picks the
  *    next eligible organization, never the current one;
- * 2. the referral is moved only if still where it was (a conditional write), with who and why;
+ * 2. the referral is moved only if still where it was, with who and why, and its slot on the
+ *    organizations' load counters with it (one atomic write: `releaseLead`);
  * 3. the lead is emailed to the new organization, the previous one is told not to act on it,
  *    the change is audited and `Referral Reassigned` published.
  */
@@ -74,7 +76,7 @@ export async function reassignReferral(deps: ReassignDeps, request: ReassignRequ
   }
 
   const now = deps.clock();
-  const moved = await deps.referrals.reassign(referral.referralId, from, {
+  const moved = await releaseLead(deps, referral, {
     ...decision,
     outcome: 'routed',
     organizationId: to,

@@ -5,10 +5,10 @@ import { NotFoundError, RetryLaterError } from '../domain/errors';
 import { composeLeadEmail, leadDeadlines } from '../domain/lead-email';
 import type { LeadLinkSettings } from './lead-links';
 import { leadLink } from './lead-links';
-import { addDays, dayOfWeek, instantsOfMinnesotaDays, minnesotaDateOf } from '../domain/minnesota-time';
+import { loadPeriodsOf } from '../domain/load-periods';
 import type { Referral } from '../domain/referral';
 import type { ReportingCalendar } from '../domain/reporting-calendar';
-import type { OrganizationLoad, RoutingDecision, RoutingPolicy } from '../domain/routing';
+import type { RoutingDecision, RoutingPolicy } from '../domain/routing';
 import { decideRouting, routingRequestOf } from '../domain/routing';
 import type { AssisterDirectory } from '../ports/assister-directory.port';
 import type { ConsumerHistory } from '../ports/consumer-history.port';
@@ -157,45 +157,74 @@ export async function deliverLead(deps: RouteReferralDeps, referral: Referral): 
   return { outcome: 'emailed', organizationId, messageId };
 }
 
-async function decide(deps: RouteReferralDeps, referral: Referral): Promise<Referral> {
-  const referredOn = minnesotaDateOf(new Date(referral.referredAt));
-  const window = deps.calendar.windowContaining(referredOn);
-  // Outside every configured window (a gap in the calendar), the load is read over the last 14 days.
-  const windowRange = window
-    ? instantsOfMinnesotaDays(window.start, window.end)
-    : instantsOfMinnesotaDays(addDays(referredOn, -13), referredOn);
-  const monday = addDays(referredOn, -((dayOfWeek(referredOn) + 6) % 7));
-  const weekRange = instantsOfMinnesotaDays(monday, addDays(monday, 6));
+/** What deciding needs of the routing deps (the fast tests give it in-memory ports). */
+export type DecideDeps = Pick<
+  RouteReferralDeps,
+  'directory' | 'consumerHistory' | 'calendar' | 'log' | 'clock' | 'consumerKeySecret' | 'policy'
+> & {
+  readonly referrals: Pick<ReferralStore, 'recordRouting'>;
+  readonly ledger: Pick<AssignmentLedger, 'loadsOf' | 'assign'>;
+};
 
+const MAX_CONFLICTS = 5;
+
+/**
+ * Decides once and takes the organization's slot in the same atomic write (`ledger.assign`): the
+ * loads come from counters, so this costs the same however many leads the window holds. When the
+ * chosen organization filled up since its load was read, the loads are read again and the policy
+ * picks the next; when another delivery decided first, its decision stands.
+ */
+export async function decide(deps: DecideDeps, referral: Referral): Promise<Referral> {
+  const periods = loadPeriodsOf(referral.referredAt, deps.calendar);
   const organizations = await deps.directory.candidatesFor(referral.assisterType, referral.consumer.countyFips);
-  const loads = new Map<string, OrganizationLoad>();
-  await Promise.all(
-    organizations.map(async (org) => {
-      const [leadsThisWindow, leadsThisWeek, lastAssignedAt] = await Promise.all([
-        deps.ledger.countAssigned(org.organizationId, ...windowRange),
-        deps.ledger.countAssigned(org.organizationId, ...weekRange),
-        deps.ledger.lastAssigned(org.organizationId),
-      ]);
-      loads.set(org.organizationId, { leadsThisWindow, leadsThisWeek, ...(lastAssignedAt && { lastAssignedAt }) });
-    }),
-  );
-
+  const organizationIds = [...new Set(organizations.map((o) => o.organizationId))];
   const keys = consumerKeys(referral.consumer, deps.consumerKeySecret);
   const previous = await deps.consumerHistory.latest(keys);
-  const decision = decideRouting(
-    {
-      ...routingRequestOf(referral),
-      ...(previous && previous.referralId !== referral.referralId && { previous }),
-    },
-    organizations,
-    loads,
-    deps.policy,
-  );
-  const stored = await deps.referrals.recordRouting(
-    referral.referralId,
-    { ...decision, ...(window && { windowId: window.id }), decidedAt: deps.clock().toISOString() },
-    decision.outcome === 'routed' ? 'routed' : 'unroutable',
-  );
+  const request = {
+    ...routingRequestOf(referral),
+    ...(previous && previous.referralId !== referral.referralId && { previous }),
+  };
+
+  let stored: Referral | undefined;
+  // A retry follows a slot taken meanwhile (at most one per candidate) or a write conflict (a few,
+  // spaced with jitter: DynamoDB cancels one of two transactions on the same counter at once).
+  let conflicts = 0;
+  for (let attempt = 0; attempt < organizationIds.length + MAX_CONFLICTS + 1 && !stored; attempt++) {
+    const loads = await deps.ledger.loadsOf(organizationIds, periods);
+    const decision = decideRouting(request, organizations, loads, deps.policy);
+    const stamped = {
+      ...decision,
+      ...(periods.windowId && { windowId: periods.windowId }),
+      decidedAt: deps.clock().toISOString(),
+    };
+    const chosen = organizations.find((o) => o.organizationId === decision.organizationId);
+    if (decision.outcome !== 'routed' || !chosen) {
+      stored = await deps.referrals.recordRouting(referral.referralId, stamped, 'unroutable');
+      break;
+    }
+    // A returning consumer goes back to the same organization whatever its capacity (decideRouting).
+    const limited = decision.reason !== 'repeat-consumer' && chosen.weeklyCapacity !== undefined;
+    const result = await deps.ledger.assign(referral.referralId, stamped, {
+      organizationId: chosen.organizationId,
+      periods,
+      referredAt: referral.referredAt,
+      ...(limited && { weeklyLimit: chosen.weeklyCapacity }),
+    });
+    if (result.outcome === 'assigned' || result.outcome === 'already-decided') {
+      stored = result.referral;
+      break;
+    }
+    deps.log.info('Routing tries again', {
+      referralId: referral.referralId,
+      organizationId: chosen.organizationId,
+      why: result.outcome,
+    });
+    if (result.outcome === 'contended') {
+      if (++conflicts > MAX_CONFLICTS) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** conflicts));
+    }
+  }
+  if (!stored) throw new RetryLaterError(`Routing ${referral.referralId} kept finding its organizations' slots taken`);
   const storedDecision = stored.routing;
   if (storedDecision?.outcome === 'routed' && storedDecision.organizationId) {
     await deps.consumerHistory.remember(

@@ -33,7 +33,6 @@ export function buildAdminDeps(config: AdminConfig, serviceName: string, credent
     mailer: routing.mailer,
     reportMailer: reporting.mailer,
     referrals,
-    ledger: referrals,
     days: referrals,
     audit: new DynamoAuditLog(doc, config.AUDIT_TABLE),
     log: createLogger(serviceName),

@@ -6,6 +6,7 @@ import type { RouteReferralDeps } from '../use-cases/route-referral';
 import type { LocalCredentials } from '../adapters/aws-clients';
 import { documentClient, eventBridgeClient } from '../adapters/aws-clients';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.adapter';
+import { DynamoAssignmentLedger } from '../adapters/dynamo-assignment-ledger.adapter';
 import { DynamoAssisterDirectory } from '../adapters/dynamo-directory.adapter';
 import { DynamoConsumerHistory } from '../adapters/dynamo-consumer-history.adapter';
 import { DynamoReferralStore } from '../adapters/dynamo-referral-store.adapter';
@@ -20,7 +21,7 @@ export function buildRouteReferralDeps(config: RoutingConfig, credentials?: Loca
   const store = new DynamoReferralStore(doc, config.REFERRALS_TABLE);
   return {
     referrals: store,
-    ledger: store,
+    ledger: new DynamoAssignmentLedger(doc, config.REFERRALS_TABLE, config.DIRECTORY_TABLE),
     directory: new DynamoAssisterDirectory(doc, config.DIRECTORY_TABLE),
     consumerHistory: new DynamoConsumerHistory(doc, config.CONSUMER_HISTORY_TABLE),
     events: new EventBridgePublisher(eventBridgeClient(config, credentials), config.EVENT_BUS_NAME),

@@ -89,6 +89,13 @@ function main(): void {
       peakRssMb: fanout.peakRssMb,
       oneInvocation: { seconds: oneCall.seconds, peakRssMb: oneCall.peakRssMb },
     };
+    // Routing's DynamoDB requests and capacity units with 1,000 and 50,000 leads in the window, and the
+    // leads past weekly capacity after a 300-referral burst (method in measure-routing.ts).
+    const routing = measureWith<{ routingCost: Record<string, unknown>; burst: { overCapacity: number } }>(
+      'measure-routing.ts',
+    );
+    results.routingCost = routing.routingCost;
+    results.burst = { overCapacity: routing.burst.overCapacity };
     // inspectXlsx refusing a 1 MB zip that inflates to 400 MB (median of 25; method in measure-zip-bomb.ts).
     const bomb = measureWith<{ ms: number; zipBytes: number }>('measure-zip-bomb.ts');
     results.zipBombMs = bomb.ms;
@@ -128,6 +135,9 @@ function main(): void {
       `report send, ${fanout.organizations} organizations × ${fanout.rows} rows: fanned out ` +
         `${(oneCall.seconds / fanout.seconds).toFixed(2)}× the one-call peer's speed ` +
         `(${fanout.seconds} s, ${fanout.peakRssMb} MB beside ${oneCall.seconds} s, ${oneCall.peakRssMb} MB)`,
+    );
+    console.log(
+      `routing cost by leads in the window: ${JSON.stringify(routing.routingCost)}; burst over capacity: ${routing.burst.overCapacity}`,
     );
     console.log(
       `zip bomb refused by inspectXlsx (${(bomb.zipBytes / (1024 * 1024)).toFixed(1)} MB → 400 MB): ${bomb.ms} ms`,

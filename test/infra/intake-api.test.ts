@@ -72,7 +72,7 @@ describe('IntakeApi', () => {
     });
   });
 
-  test("the gateway's own refusals answer in the handler's JSON shape", () => {
+  test("the gateway's own refusals answer as the handler's problems (application/problem+json)", () => {
     synth.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       RestApiId: { Ref: apiId() },
       ResponseType: 'BAD_REQUEST_BODY',
@@ -82,7 +82,24 @@ describe('IntakeApi', () => {
       ({ p }) => p.ResponseType === 'BAD_REQUEST_BODY',
     );
     const body = JSON.parse((badBody!.p.ResponseTemplates as Record<string, string>)['application/json']!) as object;
-    expect(body).toMatchObject({ error: 'invalid-referral', issues: [{ field: 'body', rule: 'json' }] });
+    expect(body).toMatchObject({
+      type: 'https://pal.example.org/problems/invalid-referral',
+      status: 400,
+      issues: [{ field: 'body', rule: 'json' }],
+    });
+    expect(badBody!.p.ResponseParameters).toEqual({
+      'gatewayresponse.header.Content-Type': "'application/problem+json'",
+    });
+    const [tooLarge] = ofApi('AWS::ApiGateway::GatewayResponse').filter(
+      ({ p }) => p.ResponseType === 'REQUEST_TOO_LARGE',
+    );
+    expect(tooLarge!.p.StatusCode).toBe('413');
+    expect(
+      JSON.parse((tooLarge!.p.ResponseTemplates as Record<string, string>)['application/json']!) as object,
+    ).toMatchObject({
+      type: 'https://pal.example.org/problems/too-large',
+      issues: [{ field: 'body', rule: 'max-bytes' }],
+    });
   });
 
   test('throttled per stage, and POST /referrals on its own', () => {

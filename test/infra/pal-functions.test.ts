@@ -225,7 +225,8 @@ describe("each function's role allows only its own resources", () => {
     'republish-referrals': () => [...table('referrals', 'rw'), ...tableKey(true), ...publish()],
     'route-referral': () => [
       ...table('referrals', 'rw'),
-      ...table('directory', 'r'),
+      // The organizations' load counters, taken with each routing decision: updates only.
+      ...pairs([...READ, 'dynamodb:UpdateItem'], [tableArn('directory'), ...indexArns('directory')]),
       ...table('consumerHistory', 'rw'),
       ...tableKey(true),
       ...publish(),

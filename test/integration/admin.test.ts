@@ -64,6 +64,11 @@ describe('the admin API', () => {
   it('refuses a caller without the admin key (IAM on AWS)', async () => {
     const res = await admin('GET', '/organizations', undefined, 'wrong');
     expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({
+      type: 'https://pal.example.org/problems/forbidden',
+      status: 403,
+      issues: [{ field: 'x-pal-admin-key', rule: 'admin-key' }],
+    });
   });
 
   it('lists and shows organizations with their change history', async () => {
@@ -90,6 +95,11 @@ describe('the admin API', () => {
     expect(added.status).toBe(200);
     expect(updated.body.changes).toEqual([{ field: 'weeklyCapacity', newValue: '12' }]);
     expect(bad.status).toBe(422);
+    expect(bad.body).toMatchObject({
+      type: 'https://pal.example.org/problems/invalid-organization',
+      status: 422,
+      instance: '/admin/organizations/iron-range-navigators',
+    });
     expect(bad.body.issues).toContainEqual(expect.objectContaining({ field: 'type' }));
     const history = (await admin('GET', '/organizations/iron-range-navigators')).body.history as Record<
       string,
@@ -221,6 +231,22 @@ describe('the admin API', () => {
       'gopher-state-insurance-brokers,Gopher State Insurance Brokers,broker,leads@gopher-state-insurance-brokers.example.org,statewide,en,active,,,50,',
     );
     expect((await admin('GET', '/nothing-here')).status).toBe(404);
+  });
+
+  it('answers every refusal as application/problem+json, and another method on a route with 405', async () => {
+    const res = await fetch(`${stack.apiUrl}/admin/organizations/export`, {
+      method: 'DELETE',
+      headers: { 'x-pal-admin-key': stack.adminKey },
+    });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, PUT');
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({
+      type: 'https://pal.example.org/problems/method-not-allowed',
+      title: 'Method not allowed on this resource',
+      status: 405,
+      instance: '/admin/organizations/export',
+    });
   });
 });
 

@@ -162,7 +162,11 @@ describe('overlapping changes to one organization', () => {
     expect(saved.status).toBe(200);
     expect(saved.etag).not.toBe(first.etag);
     expect(stale.status).toBe(412);
-    expect(stale.body).toMatchObject({ error: 'stale-copy', issues: [{ field: 'If-Match', rule: 'current-version' }] });
+    expect(stale.body).toMatchObject({
+      type: 'https://pal.example.org/problems/stale-copy',
+      status: 412,
+      issues: [{ field: 'If-Match', rule: 'current-version' }],
+    });
     expect(reloaded.etag).toBe(saved.etag);
     expect(retried.status).toBe(200);
     expect(malformed.status).toBe(400);

@@ -137,33 +137,3 @@ describe('a crash after SES accepted the lead email, before the referral was mar
     expect((await referrals.get(referralId))?.lead?.state).toBe('in-doubt');
   }, 30_000);
 });
-
-describe('a failure after the claim was taken, before SES was called', () => {
-  it('releases the claim, so the retried event sends the lead once instead of waiting out the claim', async () => {
-    now = new Date();
-    // Prepare: the organization lookup that follows the claim fails (every SDK attempt of it, once).
-    const readsOrganization = (request: DynamoRequest): boolean =>
-      request.operation === 'GetItem' && request.body.TableName === stack.config.routing.DIRECTORY_TABLE;
-    const failedBefore = dynamo.failed;
-    dynamo.failMatching(readsOrganization, await sdkAttempts(stack));
-
-    // Act
-    const res = await postJson(`${stack.apiUrl}/referrals`, referralBody());
-    expect(res.status).toBe(201);
-    const { referralId } = (await res.json()) as { referralId: string };
-    await settle(stack);
-    dynamo.clear();
-
-    // Assess: the fault hit after the claim (attempt 1), and EventBridge's next delivery took a fresh
-    // claim (attempt 2) and sent the email.
-    expect(dynamo.failed - failedBefore).toBe(await sdkAttempts(stack));
-    expect(await emailsFor(referralId)).toHaveLength(1);
-    const referral = await referrals.get(referralId);
-    expect(referral?.status).toBe('emailed');
-    expect(referral?.lead).toMatchObject({ state: 'sent', attempts: 2 });
-    const deadLettered = stack.bus.deadLetters.filter(
-      (d) => (d.event.detail as { data: { referralId: string } }).data.referralId === referralId,
-    );
-    expect(deadLettered).toEqual([]);
-  }, 30_000);
-});

@@ -270,34 +270,6 @@ describe('a sheet with a Contact Date no date can be (one day past 9999-12-31, t
   }, 30_000);
 });
 
-describe('upload A, then B, then A again (the README: a later sheet replaces earlier outcomes)', () => {
-  it("restores A's outcomes, receipts every upload, and counts a redelivery of the last one once", async () => {
-    const A: Fill = { contactMade: 'N', resolution: 'Unable to contact', comments: 'A' };
-    const B: Fill = { contactMade: 'Y', contactDate: '2017-11-21', resolution: 'Eligible for MA', comments: 'B' };
-    const [fileA, fileB] = [await version(A), await version(B)];
-    const ingestedBefore = stack.ingested.length;
-
-    for (const file of [fileA, fileB]) {
-      const published = stack.bus.published.length;
-      expect((await upload(links.upload, file)).status).toBe(200);
-      await objectEvents(published, 1);
-      await settle(stack);
-    }
-    const published = stack.bus.published.length;
-    expect((await upload(links.upload, fileA)).status).toBe(200);
-    await objectEvents(published, 1, (event) => stack.bus.redeliver(event));
-    await settle(stack);
-
-    for (const outcome of await outcomes()) expect(outcome).toMatchObject({ contactMade: false, comments: 'A' });
-    const results = stack.ingested.slice(ingestedBefore).flat();
-    expect(results.map((r) => r.outcome)).toEqual(['ingested', 'ingested', 'ingested', 'duplicate']);
-    expect(results[2]).toMatchObject({ accepted: 4, changed: 4, alreadyAppliedAt: expect.any(String) });
-    const sent = await receipts();
-    expect(sent).toHaveLength(3);
-    expect(sent[2]!.body.text).toContain('This file was already applied on Wednesday, November 22, 2017');
-  }, 30_000);
-});
-
 describe('the report record, written by files processed out of order', () => {
   it('keeps the latest arrival and never turns complete back into incomplete', async () => {
     const { reports } = storesOf(stack);

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LocalStack } from '../../infra/local/stack';
 import { postJson, sentEmails, settle, startTestStack } from './support/local-stack';
 import { referralBody } from './support/referrals';
 
-/* Every refused body gets a 4xx JSON error naming each bad field and its rule, and nothing is stored. */
+/* Every refused body gets a 4xx problem (RFC 9457) naming each bad field and its rule, and nothing is stored. */
 let stack: LocalStack;
 beforeAll(async () => {
   stack = await startTestStack();
@@ -10,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 interface ErrorBody {
-  error: string;
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
   issues: { field: string; rule: string; message: string }[];
 }
 
@@ -44,8 +50,13 @@ describe('POST /referrals refuses', () => {
     const res = await refuse(referralBody(changes));
 
     expect(res.status).toBe(422);
-    expect(res.type).toMatch(/^application\/json/);
-    expect(res.body.error).toBe('invalid-referral');
+    expect(res.type).toBe('application/problem+json');
+    expect(res.body).toMatchObject({
+      type: 'https://pal.example.org/problems/invalid-referral',
+      title: 'The referral was refused',
+      status: 422,
+      instance: '/referrals',
+    });
     expect(res.body.issues).toContainEqual(expect.objectContaining({ field, rule }));
   });
 
@@ -91,6 +102,39 @@ describe('POST /referrals refuses', () => {
   });
 });
 
+describe("the README's refusal example", () => {
+  it('is what the API answers for an unknown county and a broker asked for a Medical Assistance household', async () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('Every refusal is an RFC 9457 problem'));
+    const example = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section)![1]!) as unknown;
+
+    const res = await refuse(referralBody({ consumer: { county: 'Hennepinn' }, requestedAssisterType: 'broker' }));
+
+    expect(res.type).toBe('application/problem+json');
+    expect(res.body).toEqual(example);
+  });
+});
+
+describe('routing', () => {
+  it('answers another method on a route with 405, naming the allowed one', async () => {
+    const res = await fetch(`${stack.apiUrl}/referrals`, { method: 'PUT', body: '{}' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({
+      type: 'https://pal.example.org/problems/method-not-allowed',
+      status: 405,
+      issues: [{ field: 'method', rule: 'POST' }],
+    });
+  });
+
+  it('answers a path that is no route with a 404 problem', async () => {
+    const res = await fetch(`${stack.apiUrl}/referral`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ status: 404, issues: [{ field: 'path', rule: 'known-route' }] });
+  });
+});
+
 describe('GET', () => {
   it('/referrals/{id} of an unknown referral is 404 naming the id', async () => {
     const res = await fetch(`${stack.apiUrl}/referrals/ref_aaaaaaaaaaaaaaaaaaaaaaaaaa`);
@@ -132,5 +176,13 @@ describe('GET', () => {
     );
     expect(request.required).not.toContain('referredAt');
     expect(request.additionalProperties).toBe(false);
+    // Refusals are documented as the problems the API sends.
+    const post = doc.paths['/referrals'] as { post: { responses: Record<string, { content: object }> } };
+    expect(post.post.responses['422']!.content).toEqual({
+      'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+    });
+    const problem = (doc.components.schemas as unknown as { Problem: { properties: { type: { enum: string[] } } } })
+      .Problem;
+    expect(problem.properties.type.enum).toContain('https://pal.example.org/problems/invalid-referral');
   });
 });

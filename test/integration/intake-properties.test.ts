@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { LocalStack } from '../../infra/local/stack';
-import { ErrorResponseSchema, ReferralAcceptedSchema } from '../../shared/api/referral-api.schema';
+import { ProblemSchema, ReferralAcceptedSchema } from '../../shared/api/referral-api.schema';
 import { validateReferralRequest } from '../../shared/domain/referral';
 import { settle, startTestStack } from './support/local-stack';
 import { testSeed } from './support/seeded-random';
 
 /*
  * Hostile input at the intake API: whatever the body and Content-Type, the API never answers 5xx,
- * every refusal is the documented JSON error naming a field and a rule, and a body it accepts (201)
+ * every refusal is the documented problem (RFC 9457) naming a field and a rule, and a body it accepts (201)
  * is one the request schema accepts. Bodies go over HTTP to a running stack; the runs are bounded
  * (about 350 POSTs) and seeded: PAL_TEST_SEED=<the printed seed> repeats them.
  *
@@ -37,6 +37,7 @@ afterAll(async () => {
 
 interface Answer {
   status: number;
+  type: string | null;
   text: string;
 }
 
@@ -46,10 +47,10 @@ async function post(body: Buffer, contentType: string | undefined): Promise<Answ
     headers: contentType === undefined ? {} : { 'Content-Type': contentType },
     body,
   });
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 
-/** The contract for any answer: no 5xx; a refusal is the JSON error naming a field and a rule for each issue. */
+/** The contract for any answer: no 5xx; a refusal is a problem naming a field and a rule for each issue. */
 function expectContract(answer: Answer, sentJson: unknown): void {
   expect(answer.status).toBeLessThan(500);
   const json = JSON.parse(answer.text) as unknown;
@@ -60,7 +61,9 @@ function expectContract(answer: Answer, sentJson: unknown): void {
     return;
   }
   expect(answer.status).toBeGreaterThanOrEqual(400);
-  const error = ErrorResponseSchema.parse(json);
+  expect(answer.type).toBe('application/problem+json');
+  const error = ProblemSchema.parse(json);
+  expect(error.status).toBe(answer.status);
   expect(error.issues.length).toBeGreaterThan(0);
   for (const issue of error.issues) {
     expect(issue.field).toEqual(expect.stringMatching(/\S/));
@@ -281,7 +284,10 @@ describe('GET /referrals/{id}, whatever the id', () => {
           const res = await fetch(`${stack.apiUrl}/referrals/${encodeURIComponent(id)}`);
           const json = (await res.json()) as unknown;
           expect(res.status).toBeLessThan(500);
-          if (res.status >= 400) expect(ErrorResponseSchema.parse(json).issues.length).toBeGreaterThan(0);
+          if (res.status >= 400) {
+            expect(res.headers.get('content-type')).toBe('application/problem+json');
+            expect(ProblemSchema.parse(json).issues.length).toBeGreaterThan(0);
+          }
         },
       ),
       runs(60),

@@ -201,7 +201,8 @@ describe('a referral posted by the CRM', () => {
 
     expect(changed.status).toBe(409);
     expect(changed.body).toMatchObject({
-      error: 'conflict',
+      type: 'https://pal.example.org/problems/conflict',
+      status: 409,
       referralId: first.body.referralId,
       issues: [{ field: 'crmReferralId', rule: 'same-body-on-retry' }],
     });

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { readSheetTable } from '../../functions/admin-api/handler';
+import { readSheetTable } from '../../shared/use-cases/admin/import-table';
 import { inlineCell, packedText, workbookFile, zipOf } from '../bench/hostile-sheets';
 
 /*

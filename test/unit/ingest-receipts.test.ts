@@ -1,6 +1,6 @@
 import type { Fill } from '../integration/support/reports';
 import { fillReport } from '../integration/support/reports';
-import { REPORT, reportWorld } from './support/report-world';
+import { REPORT, reportWorld } from '../support/report-world';
 
 /*
  * What a receipt says: "complete" only when nothing is missing and nothing was refused, and a size

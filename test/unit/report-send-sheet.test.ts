@@ -1,7 +1,7 @@
 import * as XLSX from 'xlsx';
 import { resendReport } from '../../shared/use-cases/send-reports';
 import { fillReport } from '../integration/support/reports';
-import { REPORT, reportWorld } from './support/report-world';
+import { REPORT, reportWorld } from '../support/report-world';
 
 /*
  * What the send job puts in the sheet: the referral list fixed on the report, and no upload link. A
@@ -30,7 +30,7 @@ describe('the referral list on the report', () => {
     expect((await world.reports.get(REPORT))!.referralIds).toEqual(world.referralIds);
 
     // One referral moved to another organization since.
-    const moved = world.referrals.get(world.referralIds[1]!)!;
+    const moved = world.referrals.peek(world.referralIds[1]!)!;
     await world.referrals.replace({ ...moved, routing: { ...moved.routing!, organizationId: 'another-org' } });
     await resendReport(world.deps, REPORT);
 
@@ -41,10 +41,8 @@ describe('the referral list on the report', () => {
 
   it('is read from the index for a report sent before the list was kept, and ingest says so in its log', async () => {
     const world = reportWorld();
-    const warnings: string[] = [];
-    world.deps = { ...world.deps, log: { ...world.deps.log, warn: (message: string) => void warnings.push(message) } };
     const { sheet } = await world.sendReport();
-    delete world.reports.items.get(REPORT)!.referralIds;
+    world.reports.edit(REPORT, (r) => delete r.referralIds);
     const file = await fillReport(
       sheet,
       Object.fromEntries(world.referralIds.map((id) => [id, { contactMade: 'N', resolution: 'Unable to contact' }])),
@@ -53,7 +51,7 @@ describe('the referral list on the report', () => {
     const [result] = await world.deliverUpload(`returned/${REPORT}/1.xlsx`, file, '2017-11-22T14:00:00.000Z');
 
     expect(result).toMatchObject({ outcome: 'ingested', accepted: 4, status: 'complete' });
-    expect(warnings).toContain(
+    expect(world.log.messages('warn')).toContain(
       'Report has no referral list (sent before it was kept): its referrals are read from the index',
     );
   });

@@ -1,5 +1,6 @@
 import { ArnFormat, Stack, aws_kms as kms, aws_logs as logs, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { tooLargeProblem } from '../../../shared/api/http/gateway-refusals';
 import { KEPT } from './retention';
 
 export interface ApiFirewallProps {
@@ -127,12 +128,9 @@ export class ApiFirewall extends Construct {
         associationConfig: { requestBody: { API_GATEWAY: { defaultSizeInspectionLimit: 'KB_64' } } },
         customResponseBodies: {
           tooLarge: {
+            // The handler's problem document; WAF offers no problem+json content type, so JSON.
             contentType: 'APPLICATION_JSON',
-            content: JSON.stringify({
-              error: 'too-large',
-              message: 'The request body is too large',
-              issues: [{ field: 'body', rule: 'max-bytes', message: `must be at most ${props.maxBodyBytes} bytes` }],
-            }),
+            content: JSON.stringify(tooLargeProblem(props.maxBodyBytes)),
           },
         },
       }),

@@ -24,9 +24,10 @@ const TTL_TABLES: readonly TableRole[] = ['consumerHistory'];
 
 /**
  * 'append' and 'readAppend' are for a log that is only ever added to (the audit table): PutItem,
- * never an update or a delete.
+ * never an update or a delete. 'readUpdate' changes items in place and never puts or deletes one
+ * (routing's load counters beside the directory's profiles).
  */
-export type TableAccess = 'read' | 'readWrite' | 'append' | 'readAppend';
+export type TableAccess = 'read' | 'readWrite' | 'append' | 'readAppend' | 'readUpdate';
 
 // Exact actions, no Scan (design.md: no Scan on a request path) and no wildcards.
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
@@ -38,6 +39,7 @@ const ACTIONS: Record<TableAccess, { item: string[]; key: string[] }> = {
   readWrite: { item: [...READ_ACTIONS, ...WRITE_ACTIONS], key: [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] },
   append: { item: ['dynamodb:PutItem'], key: [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] },
   readAppend: { item: [...READ_ACTIONS, 'dynamodb:PutItem'], key: [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] },
+  readUpdate: { item: [...READ_ACTIONS, 'dynamodb:UpdateItem'], key: [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] },
 };
 
 /**

@@ -7,6 +7,8 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { GATEWAY_MAX_BYTES, NOT_JSON, THROTTLED, tooLargeProblem } from '../../../shared/api/http/gateway-refusals';
+import { PROBLEM_CONTENT_TYPE, problemBody } from '../../../shared/api/http/problem';
 import { MAX_REFERRAL_BODY_BYTES } from '../../../shared/domain/referral-request.schema';
 import { nagResource } from './nag-finding';
 import type { ApiGatewayAccount } from './api-gateway-account.construct';
@@ -112,20 +114,20 @@ export class IntakeApi extends Construct {
       defaultMethodOptions: { ...validated, requestParameters: { 'method.request.path.proxy': true } },
     });
 
-    // The gateway's refusals in the handler's shape (error, message, issues).
-    const json = (error: string, message: string, field: string, rule: string, detail: string) => ({
-      'application/json': JSON.stringify({ error, message, issues: [{ field, rule, message: detail }] }),
+    // The gateway's own refusals as the handler's RFC 9457 problems (shared/api/http/gateway-refusals.ts).
+    const refusal = (type: apigw.ResponseType, body: Record<string, unknown>) => ({
+      type,
+      statusCode: String(body.status),
+      responseHeaders: { 'Content-Type': `'${PROBLEM_CONTENT_TYPE}'` },
+      // API Gateway picks a template by the request's content type; application/json is its default.
+      templates: { 'application/json': JSON.stringify(body) },
     });
-    api.addGatewayResponse('BadRequestBody', {
-      type: apigw.ResponseType.BAD_REQUEST_BODY,
-      statusCode: '400',
-      templates: json('invalid-referral', 'The body is not a JSON object', 'body', 'json', 'must be a JSON object'),
-    });
-    api.addGatewayResponse('Throttled', {
-      type: apigw.ResponseType.THROTTLED,
-      statusCode: '429',
-      templates: json('throttled', 'Too many requests; retry with the same body', 'request', 'rate', 'slow down'),
-    });
+    api.addGatewayResponse('BadRequestBody', refusal(apigw.ResponseType.BAD_REQUEST_BODY, problemBody(NOT_JSON)));
+    api.addGatewayResponse('Throttled', refusal(apigw.ResponseType.THROTTLED, problemBody(THROTTLED)));
+    api.addGatewayResponse(
+      'RequestTooLarge',
+      refusal(apigw.ResponseType.REQUEST_TOO_LARGE, tooLargeProblem(GATEWAY_MAX_BYTES)),
+    );
 
     const invokePolicy = (name: string, description: string, routes: readonly { method: string; path: string }[]) => {
       const policy = new iam.ManagedPolicy(this, name, {

@@ -9,6 +9,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { withTransactions } from '../../../infra/local/dynalite-transactions';
 import { LocalEventBus } from '../../../infra/local/local-event-bus';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/stack';
 import type { CloudAssembly } from './cloud-assembly';
@@ -43,7 +44,7 @@ export async function startArtifactStandIns(assembly: CloudAssembly, scratch: st
     'AWS::Partition': 'aws',
   };
   try {
-    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const dynamo = withTransactions(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
     await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
     closers.push(() => close(dynamo));
     const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;

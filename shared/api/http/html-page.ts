@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { escapeHtml } from '../format/html';
+import { escapeHtml } from '../../format/html';
 
 /**
  * A page of the public links API (report links, lead page, contact confirmation): plain, accessible
@@ -34,4 +34,17 @@ ${extra}
     },
     body,
   };
+}
+
+/** The HTML APIs' answer when no page matches, the method is not allowed, or something failed unexpectedly. */
+export function htmlFallback(
+  status: 404 | 405 | 500,
+  _request: unknown,
+  allow: readonly string[],
+): APIGatewayProxyResult {
+  if (status === 500) return htmlPage(500, 'Something went wrong', ['Please try the link again in a few minutes.']);
+  const page = htmlPage(status, status === 404 ? 'Not found' : 'Not allowed', [
+    status === 404 ? 'There is no page at this address.' : 'This page cannot be opened this way.',
+  ]);
+  return status === 405 ? { ...page, headers: { ...page.headers, Allow: allow.join(', ') } } : page;
 }

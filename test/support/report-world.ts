@@ -1,18 +1,18 @@
-import type { IsoDate } from '../../../shared/domain/minnesota-time';
-import type { Organization } from '../../../shared/domain/organization';
-import type { RecordedOutcome, Referral } from '../../../shared/domain/referral';
-import type { Report } from '../../../shared/domain/report';
-import { loadDefaultReportingCalendar } from '../../../shared/domain/reporting-calendar';
-import type { AssisterDirectory } from '../../../shared/ports/assister-directory.port';
-import type { OutgoingEmail } from '../../../shared/ports/mailer.port';
-import type { OutgoingEvent } from '../../../shared/ports/event-publisher.port';
-import type { ReportFiles, StoredObject } from '../../../shared/ports/report-files.port';
-import type { IngestDeps } from '../../../shared/use-cases/ingest-report';
-import { ingestReturnedFile } from '../../../shared/use-cases/ingest-report';
-import type { SheetResult } from '../../../shared/use-cases/report-refusal';
-import { planReportSends } from '../../../shared/use-cases/plan-report-sends';
-import { sendReport } from '../../../shared/use-cases/send-reports';
-import { InMemoryReferrals, InMemoryReports } from './in-memory-stores';
+import type { IsoDate } from '../../shared/domain/minnesota-time';
+import type { Organization } from '../../shared/domain/organization';
+import type { RecordedOutcome, Referral } from '../../shared/domain/referral';
+import type { Report } from '../../shared/domain/report';
+import { loadDefaultReportingCalendar } from '../../shared/domain/reporting-calendar';
+import type { OutgoingEmail } from '../../shared/ports/mailer.port';
+import type { IngestDeps } from '../../shared/use-cases/ingest-report';
+import { ingestReturnedFile } from '../../shared/use-cases/ingest-report';
+import type { SheetResult } from '../../shared/use-cases/report-refusal';
+import { planReportSends } from '../../shared/use-cases/plan-report-sends';
+import { sendReport } from '../../shared/use-cases/send-reports';
+import { InMemoryDirectory } from './in-memory-directory';
+import { InMemoryEvents, InMemoryMailer, InMemoryReportFiles, MemoryLog } from './in-memory-outbox';
+import { InMemoryReferralStore } from './in-memory-referral-store';
+import { InMemoryReportStore } from './in-memory-report-store';
 
 /*
  * The report flows on in-memory ports, for the rules that are pure logic (file order, receipts,
@@ -67,47 +67,16 @@ function referral(n: number, day: string): Referral {
   } as unknown as Referral;
 }
 
-class InMemoryFiles implements ReportFiles {
-  readonly objects = new Map<string, StoredObject>();
-  async put(key: string, body: Buffer, _contentType: string, metadata?: Record<string, string>): Promise<void> {
-    this.objects.set(key, { body, ...(metadata && { metadata }) });
-  }
-  async get(key: string, maxBytes: number) {
-    const object = this.objects.get(key);
-    if (!object) throw new Error(`no object ${key}`);
-    return object.body.length > maxBytes ? { tooLarge: object.body.length } : object;
-  }
-  async downloadUrl(key: string): Promise<string> {
-    return `https://files.example.org/${key}`;
-  }
-  async uploadForm(key: string) {
-    return { url: 'https://files.example.org/', fields: { key } };
-  }
-}
-
-class OneOrganization implements AssisterDirectory {
-  async candidatesFor(): Promise<Organization[]> {
-    return [organization];
-  }
-  async get(id: string): Promise<Organization | undefined> {
-    return id === ORG ? organization : undefined;
-  }
-  async getVersioned(id: string) {
-    return id === ORG ? { organization, version: 1 } : undefined;
-  }
-  async put(): Promise<void> {}
-  async list(): Promise<Organization[]> {
-    return [organization];
-  }
-}
-
 export interface ReportWorld {
   deps: IngestDeps;
-  readonly referrals: InMemoryReferrals;
-  readonly reports: InMemoryReports;
-  readonly files: InMemoryFiles;
+  readonly referrals: InMemoryReferralStore;
+  readonly reports: InMemoryReportStore;
+  readonly files: InMemoryReportFiles;
+  readonly mailer: InMemoryMailer;
+  readonly events: InMemoryEvents;
+  readonly log: MemoryLog;
+  /** Every email sent, in order. */
   readonly emails: OutgoingEmail[];
-  readonly events: OutgoingEvent[];
   readonly referralIds: string[];
   /** The clock the use cases read; tests move it. */
   now: Date;
@@ -119,33 +88,31 @@ export interface ReportWorld {
 }
 
 export function reportWorld(referralDays: readonly string[] = ['02', '06', '09', '15']): ReportWorld {
-  const referrals = new InMemoryReferrals(referralDays.map((day, i) => referral(i + 1, day)));
-  const reports = new InMemoryReports();
-  const files = new InMemoryFiles();
-  const emails: OutgoingEmail[] = [];
-  const events: OutgoingEvent[] = [];
+  const referrals = new InMemoryReferralStore(referralDays.map((day, i) => referral(i + 1, day)));
+  const reports = new InMemoryReportStore();
+  const files = new InMemoryReportFiles();
+  const mailer = new InMemoryMailer();
+  const events = new InMemoryEvents();
+  const log = new MemoryLog();
   const world: ReportWorld = {
     now: new Date('2017-11-22T13:00:00Z'),
     referrals,
     reports,
     files,
-    emails,
+    mailer,
     events,
+    log,
+    emails: mailer.sent,
     referralIds: referrals.all().map((r) => r.referralId),
     deps: {
       calendar: loadDefaultReportingCalendar(),
-      directory: new OneOrganization(),
+      directory: new InMemoryDirectory([organization]),
       referrals,
       reports,
       files,
-      mailer: {
-        send: async (email) => {
-          emails.push(email);
-          return { messageId: `m-${emails.length}` };
-        },
-      },
-      events: { publish: async (e) => void events.push(...e) },
-      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      mailer,
+      events,
+      log,
       clock: () => world.now,
       links: {
         publicApiUrl: 'https://links.example.org',
@@ -172,7 +139,7 @@ export function reportWorld(referralDays: readonly string[] = ['02', '06', '09',
         ...(version !== undefined && { version }),
       } as Parameters<typeof ingestReturnedFile>[1]);
     },
-    receipts: () => emails.filter((e) => /^PAL report (in)?complete|^PAL report already/.test(e.subject)),
+    receipts: () => mailer.sent.filter((e) => /^PAL report (in)?complete|^PAL report already/.test(e.subject)),
   };
   return world;
 }

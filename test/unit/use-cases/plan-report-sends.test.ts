@@ -1,10 +1,10 @@
-import { ReportBuildRequested } from '../../events/report-events';
-import { RetryLaterError } from '../../shared/domain/errors';
-import type { IsoDate } from '../../shared/domain/minnesota-time';
-import type { Organization } from '../../shared/domain/organization';
-import { planReportSends } from '../../shared/use-cases/plan-report-sends';
-import { sendReport } from '../../shared/use-cases/send-reports';
-import { LEAD, ORG, REPORT, WINDOW, reportWorld } from './support/report-world';
+import { ReportBuildRequested } from '../../../events/report-events';
+import { RetryLaterError } from '../../../shared/domain/errors';
+import type { IsoDate } from '../../../shared/domain/minnesota-time';
+import type { Organization } from '../../../shared/domain/organization';
+import { planReportSends } from '../../../shared/use-cases/plan-report-sends';
+import { sendReport } from '../../../shared/use-cases/send-reports';
+import { LEAD, ORG, REPORT, WINDOW, reportWorld } from '../../support/report-world';
 
 /*
  * The report send, fanned out: the daily job only plans (one `Report Build Requested` per report),
@@ -14,28 +14,28 @@ import { LEAD, ORG, REPORT, WINDOW, reportWorld } from './support/report-world';
 const QUIET = 'quiet-prairie-brokers';
 
 /** The world's directory, plus an organization that received no referral in the window. */
-function worldWithAQuietOrganization() {
+async function worldWithAQuietOrganization() {
   const world = reportWorld();
-  const directory = world.deps.directory;
-  const quiet = { organizationId: QUIET, name: 'Quiet Prairie Brokers', leadEmail: 'leads@quiet.example.org' };
-  const withQuiet: typeof directory = Object.create(directory);
-  withQuiet.list = async () => [...(await directory.list()), quiet as Organization];
-  world.deps = { ...world.deps, directory: withQuiet };
+  const quiet = {
+    ...(await world.deps.directory.get(ORG))!,
+    organizationId: QUIET,
+    leadEmail: 'leads@quiet.example.org',
+  };
+  await world.deps.directory.put(quiet as Organization);
   return world;
 }
 
-const buildRequests = (world: ReturnType<typeof reportWorld>) =>
-  world.events.filter((e) => e.detailType === ReportBuildRequested.detailType);
+const buildRequests = (world: ReturnType<typeof reportWorld>) => world.events.dataOf(ReportBuildRequested.detailType);
 
 describe('the report-send job (plan)', () => {
   it('emits one valid Report Build Requested per organization with referrals in the window, and sends nothing itself', async () => {
-    const world = worldWithAQuietOrganization();
+    const world = await worldWithAQuietOrganization();
 
     const plan = await planReportSends(world.deps, '2017-11-22' as IsoDate);
 
     expect(plan.windows).toEqual([WINDOW]);
     expect(plan.requested).toEqual([{ reportId: REPORT, windowId: WINDOW, organizationId: ORG }]);
-    expect(buildRequests(world).map((e) => ReportBuildRequested.detailSchema.parse(e.detail).data)).toEqual([
+    expect(world.events.published.map((e) => ReportBuildRequested.detailSchema.parse(e.detail).data)).toEqual([
       { reportId: REPORT, windowId: WINDOW, organizationId: ORG },
     ]);
     expect(world.emails).toEqual([]);
@@ -46,7 +46,7 @@ describe('the report-send job (plan)', () => {
     const world = reportWorld();
     const plan = await planReportSends(world.deps, '2017-11-23' as IsoDate);
     expect(plan).toEqual({ date: '2017-11-23', windows: [], requested: [], alreadySent: [] });
-    expect(world.events).toEqual([]);
+    expect(world.events.published).toEqual([]);
   });
 });
 
@@ -60,7 +60,7 @@ describe('one unit (Report Build Requested)', () => {
     expect(outcome).toEqual({ outcome: 'sent', reportId: REPORT, referralCount: 4 });
     expect(world.files.objects.has((await world.reports.get(REPORT))!.fileKey)).toBe(true);
     expect(world.emails.map((e) => e.to)).toEqual([[LEAD]]);
-    expect(world.events.filter((e) => e.detailType === 'Report Sent')).toHaveLength(1);
+    expect(world.events.dataOf('Report Sent')).toHaveLength(1);
   });
 
   it('delivered again, sends nothing (the claim on the report)', async () => {
