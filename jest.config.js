@@ -2,6 +2,8 @@
  * Three projects kept apart: pure domain tests, handler/adapter tests against the local stand-ins,
  * and the AWS CDK app (template assertions, cdk-nag, bundle budgets).
  */
+// ts-jest only transpiles (tsconfig's isolatedModules: true: no language service, no second type-check);
+// `npm test` type-checks once with `tsc --noEmit` before Jest runs.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 /** @type {import('jest').Config} */

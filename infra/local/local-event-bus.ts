@@ -38,6 +38,12 @@ export interface LocalEventBusOptions {
   readonly retry: RetryPolicy;
   /** Counts each delivery while its target runs, so the stack can wait for them when it stops. */
   readonly inFlight?: InFlight;
+  /**
+   * Deliveries a rule runs at once; more wait their turn, first come first served (as a Lambda target's
+   * concurrency limit holds them). Every target shares this one process: without a limit a burst starts every
+   * delivery at once and they share the CPU, so each takes as long as the whole burst (see the README's benchmarks).
+   */
+  readonly maxConcurrentDeliveries?: number;
   readonly log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -51,6 +57,8 @@ export class LocalEventBus {
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Map<string, number>();
+  private readonly queued = new Map<string, { head: number; items: (() => void)[] }>();
   private stopped = false;
   readonly deadLetters: DeadLetter[] = [];
   readonly published: EventBridgeEvent<string, unknown>[] = [];
@@ -83,6 +91,7 @@ export class LocalEventBus {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.queued.clear();
     this.inFlight = 0;
     this.waiters.splice(0).forEach((w) => w());
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
@@ -121,8 +130,43 @@ export class LocalEventBus {
   private deliver(rule: LocalRule, event: EventBridgeEvent<string, unknown>, attempt: number): void {
     if (this.stopped) return;
     this.inFlight++;
+    this.whenFree(rule.name, () => this.invoke(rule, event, attempt));
+  }
+
+  /** Runs start now if the rule is under its limit, else once a delivery of the rule ends (in arrival order). */
+  private whenFree(ruleName: string, start: () => void): void {
+    const limit = this.options.maxConcurrentDeliveries ?? Infinity;
+    const running = this.running.get(ruleName) ?? 0;
+    if (running < limit) {
+      this.running.set(ruleName, running + 1);
+      start();
+      return;
+    }
+    let queue = this.queued.get(ruleName);
+    if (!queue) this.queued.set(ruleName, (queue = { head: 0, items: [] }));
+    queue.items.push(start);
+  }
+
+  private released(ruleName: string): void {
+    const queue = this.queued.get(ruleName);
+    if (queue && queue.head < queue.items.length) {
+      const next = queue.items[queue.head]!;
+      queue.items[queue.head++] = () => undefined;
+      if (queue.head === queue.items.length) this.queued.delete(ruleName);
+      next();
+      return;
+    }
+    this.running.set(ruleName, (this.running.get(ruleName) ?? 1) - 1);
+  }
+
+  private invoke(rule: LocalRule, event: EventBridgeEvent<string, unknown>, attempt: number): void {
+    if (this.stopped) return;
     const run = rule.target(event);
     void this.options.inFlight?.track(run).catch(() => undefined);
+    void run.then(
+      () => this.released(rule.name),
+      () => this.released(rule.name),
+    );
     run
       .then(() => this.settle())
       .catch((error: unknown) => {

@@ -125,6 +125,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: REGION,
       retry: options.retry,
       inFlight,
+      // All targets share this process's CPU: a few deliveries at a time per rule finish in order (see the bus).
+      maxConcurrentDeliveries: 4,
       log: (message, fields) =>
         console.warn(JSON.stringify({ level: 'WARN', service: 'local-event-bus', message, ...fields })),
     });

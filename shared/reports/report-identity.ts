@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { IDENTITY_DEFINED_NAMES, IDENTITY_SHEET_NAME, type ReportIdentity } from '../domain/report-sheet';
 import { CELL_TEXT_MAX_CHARS, cellTooLong, DEFAULT_SHEET_CAPS, parseCellRef } from './sheet-cells';
-import { inflateZipEntry, readZipEntry, type ZipEntry } from './xlsx-safety';
+import { inflateZipEntry, readZipEntry, type ZipEntry } from './zip-directory';
 import { XmlScanner, xmlElements } from './xml-scanner';
 
 /*

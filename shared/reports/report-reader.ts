@@ -16,8 +16,16 @@ import {
   type FoundIdentity,
   type WorkbookStructure,
 } from './report-identity';
-import { DEFAULT_SHEET_CAPS, SharedStringCaps, SheetCells, type SheetCaps } from './sheet-cells';
-import { inflateZipEntry, inspectXlsx, readZipDirectory, ZipEntrySizeError, type ZipEntry } from './xlsx-safety';
+import {
+  DEFAULT_SHEET_CAPS,
+  isDateFormat,
+  SharedStringCaps,
+  SheetCells,
+  type SheetCaps,
+  type SheetRow,
+} from './sheet-cells';
+import { inspectXlsx } from './xlsx-safety';
+import { inflateZipEntry, readZipDirectory, ZipEntrySizeError, type ZipEntry } from './zip-directory';
 import { XmlLimitError, XmlScanner } from './xml-scanner';
 
 /*
@@ -36,8 +44,9 @@ import { XmlLimitError, XmlScanner } from './xml-scanner';
  *   here every part is decoded as one stream;
  * - it names sheets through relationships it only resolves when relative, and has no defined names: sheet names,
  *   states, defined names and the 1904 date system come from workbook.xml, read here;
- * - it reads a t="d" cell (ISO date text) as a number, and keeps only the last run of rich inline text: those cells
- *   are picked out of the sheet's XML as it streams past, and corrected (SheetCells).
+ * - it reads a t="d" cell (ISO date text) as a number, and keeps only the last run of rich inline text; and a second
+ *   parser over the sheet doubled the read's time: the sheet itself is read by SheetCells alone, in the same forward
+ *   pass that enforces the caps, with exceljs's shared strings and styles.
  * Each entry is inflated through inflateZipEntry, which stops at the size the entry declares, and every part exceljs
  * parses passes a linear scanner first (XmlScanner), which refuses what breaks a cap before exceljs sees it.
  */
@@ -139,8 +148,9 @@ interface WorkbookReaderParts {
   _parseWorkbook(entry: Readable): Promise<void>;
   _parseStyles(entry: Readable): Promise<void>;
   _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
-  _parseWorksheet(iterator: AsyncIterable<string>, sheetNo: string): Generator<{ value: AsyncIterable<Row> }>;
   model?: { sheets?: unknown[] };
+  sharedStrings?: unknown[];
+  styles?: { getStyleModel(id: number): { numFmt?: string } | null | undefined };
 }
 
 /** An entry as exceljs's parsers take it: a stream of text, decoded across chunk boundaries and scanned first. */
@@ -188,16 +198,22 @@ async function readSheets(
       // With sharedStrings: 'cache' nothing is yielded; the strings are kept on the reader.
     }
   }
-  const cells = new SheetCells(caps, toCellValue);
-  const worksheet = parts._parseWorksheet(decodeAndScan(inflateZipEntry(data, entry), cells), '0').next();
-  if (worksheet.done) return { rows: [], problems: [] };
-  return readReferralRows(worksheet.value.value, cells, book.date1904);
+  const dateStyles = new Map<number, boolean>();
+  const cells = new SheetCells(caps, toCellValue, {
+    sharedString: (index) => parts.sharedStrings?.[index],
+    isDateStyle: (index) => {
+      let isDate = dateStyles.get(index);
+      if (isDate === undefined)
+        dateStyles.set(index, (isDate = isDateFormat(parts.styles?.getStyleModel(index)?.numFmt)));
+      return isDate;
+    },
+  });
+  const chunks = decodeAndScan(inflateZipEntry(data, entry), cells);
+  return readReferralRows(cells.rowsOf(chunks), cells, book.date1904);
 }
 
-type Row = ExcelJS.Row;
-
 async function readReferralRows(
-  worksheet: AsyncIterable<Row>,
+  worksheet: AsyncIterable<SheetRow>,
   cells: SheetCells,
   date1904: boolean,
 ): Promise<{ rows: ReturnedRow[]; problems: SheetProblem[] }> {
@@ -241,14 +257,13 @@ async function readReferralRows(
   return { rows, problems: [] };
 }
 
-/** Report columns by position in this sheet; the first column with a given header wins. */
-function headerColumns(row: Row): Map<ReportColumnKey, number> {
+/** Report columns by position in this sheet; the first column (leftmost) with a given header wins. */
+function headerColumns(row: SheetRow): Map<ReportColumnKey, number> {
   const columns = new Map<ReportColumnKey, number>();
-  row.eachCell((cell, column) => {
-    const value = toCellValue(cell.value);
+  for (const [column, value] of [...row.cells].sort(([a], [b]) => a - b)) {
     const key = value.kind === 'text' ? reportColumnOfHeader(value.text) : undefined;
     if (key && !columns.has(key)) columns.set(key, column);
-  });
+  }
   return columns;
 }
 

@@ -1,12 +1,11 @@
-import type ExcelJS from 'exceljs';
 import { parseReportDate } from '../domain/report-dates';
 import { REPORT_SHEET_NAME, type CellValue } from '../domain/report-sheet';
 import { XmlLimitError, XmlScanner, type TagAttributes, type XmlHandler } from './xml-scanner';
 
 /*
- * A sheet's raw XML, watched as it streams to exceljs: one forward pass (XmlScanner) that enforces the caps on what
- * a returned sheet may hold before exceljs parses a chunk, and keeps the cell values exceljs's streaming reader gets
- * wrong, to correct them when their row is mapped.
+ * A sheet's raw XML read in one forward pass (XmlScanner) that enforces the caps on what a returned sheet may hold
+ * and turns each row into CellValues as it streams past. exceljs parses the workbook, styles and shared strings
+ * (CellLookup); the sheet itself, the bulk of the file, is read only here: a second parser over it doubled the time.
  */
 
 export interface SheetCaps {
@@ -68,7 +67,11 @@ function text(value: string): CellValue {
 
 interface OpenCell {
   readonly ref: { column: number; row: number } | undefined;
+  readonly column: number;
   readonly type: string | undefined;
+  readonly style: number | undefined;
+  /** A <v>, <is> or <t> was seen: the cell has a value, even an empty one. */
+  hasValue: boolean;
   formula: boolean;
   /** Inside <v> or <t> (and not in a phonetic run). */
   collecting: 'v' | 't' | undefined;
@@ -83,36 +86,61 @@ interface OpenCell {
 const INTERNED_TEXT_MAX_LENGTH = 64;
 const INTERNED_VALUES_MAX = 1000;
 
+/** What a cell refers to outside the sheet: the shared strings and the cell styles, as exceljs parsed them. */
+export interface CellLookup {
+  /** The shared string at index, as exceljs keeps it (text, or { richText }). */
+  sharedString(index: number): unknown;
+  /** Whether the cell style at index shows numbers as dates. */
+  isDateStyle(index: number): boolean;
+}
+
+/** One row of the sheet: its number and its cells by column (1-based), in the order they were written. */
+export interface SheetRow {
+  readonly number: number;
+  readonly cells: ReadonlyMap<number, CellValue>;
+}
+
+const EMPTY: CellValue = Object.freeze({ kind: 'empty' });
+const FORMULA: CellValue = Object.freeze({ kind: 'formula' });
+const ERROR: CellValue = Object.freeze({ kind: 'error' });
+
 /**
- * One sheet's cells as CellValues, with corrections for t="d" cells (an ISO date as text, which exceljs parses as a
- * number), inline strings of several runs (it keeps only the last) and text with entities (which it decodes twice).
+ * One sheet's rows of CellValues: t="s" from the shared strings, t="str" and inline strings (every run but phonetic
+ * ones) as text, t="b", t="e", t="d" (an ISO date as text), formulas as formulas whatever their cached result, and
+ * numbers as dates where their style's format is a date's (as Excel shows them).
  */
 export class SheetCells implements XmlHandler {
   private readonly scanner = new XmlScanner(this);
-  private readonly fixups = new Map<number, Map<number, CellValue>>();
   private readonly interned = new Map<string, CellValue>();
+  private readonly done: SheetRow[] = [];
+  private row: { number: number; cells: Map<number, CellValue> } | undefined;
   private rows = 0;
   private cellsInRow = 0;
+  private lastColumn = 0;
   private cell: OpenCell | undefined;
 
   constructor(
     private readonly caps: SheetCaps,
     private readonly toCellValue: (value: unknown) => CellValue,
+    private readonly lookup: CellLookup,
   ) {}
 
-  /** Called with each decoded chunk before exceljs parses it, so a row's fixups exist when exceljs emits the row. */
   feed(chunk: string): void {
     this.scanner.write(chunk);
   }
 
-  read(row: ExcelJS.Row, column: number): CellValue {
-    // Rows come in order: corrections for rows already passed (cells never read) are dropped here.
-    for (const [rowNumber] of this.fixups) {
-      if (rowNumber >= row.number) break;
-      this.fixups.delete(rowNumber);
+  /** The rows of the sheet, as the chunks fed to this (by `chunks`, as it is iterated) complete them. */
+  async *rowsOf(chunks: AsyncIterable<unknown>): AsyncGenerator<SheetRow> {
+    for await (const _ of chunks) {
+      yield* this.done;
+      this.done.length = 0;
     }
-    const fixed = this.fixups.get(row.number)?.get(column);
-    return this.intern(fixed ?? this.toCellValue(row.getCell(column).value));
+    yield* this.done;
+    this.done.length = 0;
+  }
+
+  read(row: SheetRow, column: number): CellValue {
+    return row.cells.get(column) ?? EMPTY;
   }
 
   private intern(value: CellValue): CellValue {
@@ -140,10 +168,16 @@ export class SheetCells implements XmlHandler {
         );
       }
       this.cellsInRow = 0;
+      this.lastColumn = 0;
+      this.row = { number: Number.parseInt(attributes.get('r') ?? '', 10) || this.rows, cells: new Map() };
+      if (selfClosing) this.endRow();
       return;
     }
     if (name === 'c') {
       const ref = parseCellRef(attributes.get('r') ?? '');
+      // A cell without a reference is the one after the previous (the reference is optional in the format).
+      const column = ref?.column ?? this.lastColumn + 1;
+      this.lastColumn = column;
       this.cellsInRow++;
       if (this.cellsInRow > this.caps.maxColumns || (ref && ref.column > this.caps.maxColumns)) {
         throw new XmlLimitError(
@@ -153,11 +187,15 @@ export class SheetCells implements XmlHandler {
         );
       }
       // A literal of one fixed shape: this runs for every cell of a 50,000-row sheet.
+      const style = attributes.get('s');
       this.cell = selfClosing
         ? undefined
         : {
             ref,
+            column,
             type: attributes.get('t'),
+            style: style === undefined ? undefined : Number.parseInt(style, 10),
+            hasValue: false,
             formula: false,
             collecting: undefined,
             phonetic: false,
@@ -172,21 +210,55 @@ export class SheetCells implements XmlHandler {
     if (!cell) return;
     if (name === 'f') cell.formula = true;
     else if (name === 'rPh') cell.phonetic = true;
-    else if ((name === 'v' || name === 't') && !cell.phonetic && !selfClosing) cell.collecting = name;
+    else if (name === 'is') cell.hasValue = true;
+    else if ((name === 'v' || name === 't') && !cell.phonetic) {
+      cell.hasValue = true;
+      if (!selfClosing) cell.collecting = name;
+    }
+  }
+
+  private endRow(): void {
+    if (this.row) this.done.push(this.row);
+    this.row = undefined;
   }
 
   close(name: string): void {
+    if (name === 'row') return this.endRow();
     const cell = this.cell;
     if (!cell) return;
     if (name === 'v' || name === 't') cell.collecting = undefined;
     else if (name === 'rPh') cell.phonetic = false;
     else if (name === 'c') {
       this.cell = undefined;
-      const value = cell.formula || !cell.ref ? undefined : fixupValue(cell);
-      if (value && cell.ref) {
-        let row = this.fixups.get(cell.ref.row);
-        if (!row) this.fixups.set(cell.ref.row, (row = new Map()));
-        row.set(cell.ref.column, value);
+      this.row?.cells.set(cell.column, this.intern(this.valueOf(cell)));
+    }
+  }
+
+  private valueOf(cell: OpenCell): CellValue {
+    if (cell.formula) return FORMULA;
+    if (!cell.hasValue) return EMPTY;
+    const raw = cell.value.join('');
+    switch (cell.type) {
+      case 'd': {
+        const date = parseReportDate(raw.trim().slice(0, 10));
+        return date ? { kind: 'date', date } : text(raw.trim());
+      }
+      case 'inlineStr':
+        return text(cell.runs.join(''));
+      case 'str':
+        return text(raw);
+      case 's':
+        return this.toCellValue(this.lookup.sharedString(Number.parseInt(raw, 10)));
+      case 'e':
+        return ERROR;
+      case 'b':
+        return { kind: 'boolean', value: Number.parseInt(raw, 10) !== 0 };
+      default: {
+        const number = Number.parseFloat(raw);
+        if (cell.style !== undefined && Number.isFinite(number) && this.lookup.isDateStyle(cell.style)) {
+          return this.toCellValue(excelSerialToDate(number));
+        }
+        return this.toCellValue(number);
       }
     }
   }
@@ -205,15 +277,15 @@ export class SheetCells implements XmlHandler {
   }
 }
 
-function fixupValue(cell: OpenCell): CellValue | undefined {
-  if (cell.type === 'd') {
-    const raw = cell.value.join('').trim();
-    const date = parseReportDate(raw.slice(0, 10));
-    return date ? { kind: 'date', date } : text(raw);
-  }
-  if (cell.type === 'inlineStr' && (cell.runs.length > 1 || cell.hadEntity)) return text(cell.runs.join(''));
-  if (cell.type === 'str' && cell.hadEntity) return text(cell.value.join(''));
-  return undefined;
+/** A serial of the 1900 date system as the UTC midnight (and time) it stands for. */
+function excelSerialToDate(serial: number): Date {
+  return new Date(Math.round((serial - 25569) * 24 * 3600 * 1000));
+}
+
+/** Whether a number format shows a date or time: any of y m d h s b outside quotes and [brackets] (as exceljs). */
+export function isDateFormat(format: string | undefined): boolean {
+  if (!format) return false;
+  return /[ymdhMsb]/.test(format.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
 }
 
 /** Shared strings: each one capped as a cell is, and no more of them than the sheet could show. */

@@ -1,7 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import { readWorkbookStructure } from './report-identity';
 import { cellTooLong, DEFAULT_SHEET_CAPS, parseCellRef, SharedStringCaps, type SheetCaps } from './sheet-cells';
-import { inflateZipEntry, inspectXlsx, readZipDirectory, ZipEntrySizeError, type ZipEntry } from './xlsx-safety';
+import { inspectXlsx } from './xlsx-safety';
+import { inflateZipEntry, readZipDirectory, ZipEntrySizeError, type ZipEntry } from './zip-directory';
 import { XmlLimitError, XmlScanner } from './xml-scanner';
 
 /*

@@ -110,19 +110,36 @@ export class XmlScanner {
         `${NOT_NORMAL} (it declares its own XML entities, which no spreadsheet program writes), ${SAVE_AGAIN}`,
       );
     }
-    // A tag: '>' may appear inside a quoted attribute value.
-    let quote = 0;
-    for (let i = lt + 1; i < input.length; i++) {
-      const code = input.charCodeAt(i);
-      if (quote !== 0) {
-        if (code === quote) quote = 0;
-      } else if (code === 0x22 || code === 0x27) {
-        quote = code;
-      } else if (code === 0x3e) {
-        return i + 1;
-      }
+    // A tag: '>' may appear inside a quoted attribute value. Native indexOf, always forward: each quoted value is
+    // jumped over whole, so the tag is passed once.
+    let at = lt + 1;
+    for (;;) {
+      const gt = input.indexOf('>', at);
+      if (gt < 0) return -1;
+      const quote = this.nextQuote(input, at);
+      if (quote < 0 || quote > gt) return gt + 1;
+      const close = input.indexOf(input[quote]!, quote + 1);
+      if (close < 0) return -1;
+      at = close + 1;
     }
-    return -1;
+  }
+
+  // The next '"' and "'" at or after a position of the current input, each found once and reused until passed: a
+  // text with no apostrophe is searched for one once, not once per tag.
+  private quoteInput = '';
+  private nextDouble = -1;
+  private nextSingle = -1;
+
+  private nextQuote(input: string, from: number): number {
+    if (input !== this.quoteInput) {
+      this.quoteInput = input;
+      this.nextDouble = input.indexOf('"', from);
+      this.nextSingle = input.indexOf("'", from);
+    }
+    if (this.nextDouble >= 0 && this.nextDouble < from) this.nextDouble = input.indexOf('"', from);
+    if (this.nextSingle >= 0 && this.nextSingle < from) this.nextSingle = input.indexOf("'", from);
+    if (this.nextDouble < 0) return this.nextSingle;
+    return this.nextSingle < 0 ? this.nextDouble : Math.min(this.nextDouble, this.nextSingle);
   }
 
   private markup(input: string, lt: number, end: number): void {
@@ -207,18 +224,25 @@ class CurrentTag implements TagAttributes {
   to = 0;
 
   get(wanted: string): string | undefined {
-    let found: string | undefined;
-    forEachAttribute(this.input, this.from, this.to, (nameStart, nameEnd, valueStart, valueEnd) => {
-      const colon = this.input.lastIndexOf(':', nameEnd - 1);
-      const localStart = colon >= nameStart ? colon + 1 : nameStart;
-      if (nameEnd - localStart === wanted.length && this.input.startsWith(wanted, localStart)) {
-        found = decodeXml(this.input.slice(valueStart, valueEnd));
-        return true;
-      }
-      return false;
-    });
-    return found;
+    // Called for every cell of a sheet: the visitor is a method, not a closure made per call.
+    this.wanted = wanted;
+    this.found = undefined;
+    forEachAttribute(this.input, this.from, this.to, this.match);
+    return this.found;
   }
+
+  private wanted = '';
+  private found: string | undefined;
+  private readonly match = (nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): boolean => {
+    const input = this.input;
+    const wanted = this.wanted;
+    // The local name ends at nameEnd; it matches when it is `wanted` preceded by the name's start or a prefix's ':'.
+    const localStart = nameEnd - wanted.length;
+    if (localStart < nameStart || !input.startsWith(wanted, localStart)) return false;
+    if (localStart > nameStart && input.charCodeAt(localStart - 1) !== 0x3a) return false;
+    this.found = decodeXml(input.slice(valueStart, valueEnd));
+    return true;
+  };
 
   all(): Map<string, string> {
     const attributes = new Map<string, string>();

@@ -1,20 +1,17 @@
 /**
  * Intake → lead email on the local stack, in its own process:
- *   tsx test/bench/measure-intake.ts [referrals=2000] [clients=20]
- * Prints one JSON line: { referrals, clients, perSecond, p50Ms, p99Ms, maxMs, seconds, peakRssMb }.
+ *   tsx test/bench/measure-intake.ts RATE REFERRALS
+ * Prints one JSON line: a LoadFigure (open-loop.ts).
  *
  * Method. The whole system starts in this process, in memory (dynalite, s3rver, the SES stand-in, the
  * in-process EventBridge), with the demo directory loaded without weekly capacities so every lead
- * routes. `clients` workers each POST a distinct referral over HTTP to 127.0.0.1, wait until its lead
- * email is out, then take the next: a closed loop with `clients` referrals in flight, so the figures
- * are the pipeline's own and not the length of a queue the generator piled up. A worker learns its
- * lead went out from the bus (an observer rule on `Lead Emailed`, as any subscriber would), which
- * costs nothing and adds no polling to the system. For each referral the worker notes the wall-clock
- * time just before its POST; the end is the referral's `lead.emailedAt`, read back from the table —
- * written by the router, with the same clock, once SES accepted the email and the lead was marked
- * sent. So a latency is POST → lead email marked sent: intake, the publish, the bus delivery,
- * routing, the SES call and the conditional writes. perSecond is referrals ÷ (last emailedAt − first
- * POST).
+ * routes. Distinct referrals are POSTed over HTTP to 127.0.0.1 at RATE a second, open loop (a burst
+ * does not wait for the system). A referral learns its lead went out from the bus (an observer rule
+ * on `Lead Emailed`, as any subscriber would), which adds no polling to the system. Its end is the
+ * referral's `lead.emailedAt`, read back from the table once all are done — written by the router,
+ * with the same clock, once SES accepted the email and the lead was marked sent. So a latency is
+ * "due to be POSTed" → lead email marked sent: intake, the publish, the bus delivery, routing, the
+ * SES call and the conditional writes. measure-intake-floor.ts makes the floor's calls the same way.
  *
  * The load generator shares the process (and this 2-core machine) with every stand-in and handler,
  * and dynalite is far slower than DynamoDB: these are figures for comparing builds on one machine,
@@ -27,6 +24,7 @@ import { documentClient } from '../../shared/adapters/aws-clients';
 import { DynamoAssisterDirectory } from '../../shared/adapters/dynamo-directory.adapter';
 import { DynamoReferralStore } from '../../shared/adapters/dynamo-referral-store.adapter';
 import { OrganizationSchema } from '../../shared/domain/organization';
+import { offerAtRate, percentile } from './open-loop';
 
 type Json = Record<string, unknown>;
 
@@ -43,13 +41,10 @@ const COUNTIES = [
   'Scott',
 ];
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 async function main(): Promise<void> {
-  const count = Number(process.argv[2] ?? 2000);
-  const clients = Number(process.argv[3] ?? 20);
+  const rate = Number(process.argv[2]);
+  const count = Number(process.argv[3]);
+  if (!(rate > 0 && count > 0)) throw new Error('usage: measure-intake.ts RATE REFERRALS');
   // Set before the stack starts: the handlers' loggers read it when they are built.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const demo = JSON.parse(readFileSync(join(__dirname, '..', '..', 'config', 'demo-directory.json'), 'utf8')) as {
@@ -107,13 +102,16 @@ async function main(): Promise<void> {
         });
       });
 
-    const postedAt = new Array<number>(count);
     const ids = new Array<string>(count);
-    let next = 0;
-    const worker = async () => {
-      while (next < count) {
-        const i = next++;
-        postedAt[i] = Date.now();
+    // Where the time goes, from the timestamps the pipeline stores: due → stored (the API), stored → published,
+    // published → routed (the bus delivery and the routing decision), routed → claimed, claimed → emailed (SES).
+    const stages: Record<string, number[]> = { api: [], publish: [], route: [], claim: [], email: [] };
+    const dueAt = new Array<number>(count);
+    const figure = await offerAtRate(
+      rate,
+      count,
+      async (i) => {
+        dueAt[i] = Date.now();
         const res = await fetch(`${stack.apiUrl}/referrals`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
@@ -123,34 +121,31 @@ async function main(): Promise<void> {
         if (res.status !== 201 || !body.referralId) throw new Error(`POST ${i} answered ${res.status}`);
         ids[i] = body.referralId;
         await leadEmailed(body.referralId);
-      }
-    };
-    await Promise.all(Array.from({ length: clients }, worker));
+      },
+      async (i) => {
+        const referral = await referrals.get(ids[i]!);
+        const emailedAt = referral?.lead?.state === 'sent' ? Date.parse(referral.lead.emailedAt ?? '') : NaN;
+        if (!Number.isFinite(emailedAt)) throw new Error(`referral ${ids[i]} was not emailed (${referral?.status})`);
+        const at = [
+          dueAt[i]!,
+          referral!.receivedAt,
+          referral!.publishedAt,
+          referral!.routing?.decidedAt,
+          referral!.lead?.claimedAt,
+          emailedAt,
+        ].map((t) => (typeof t === 'number' ? t : Date.parse(t ?? '')));
+        Object.values(stages).forEach((list, k) => list.push(at[k + 1]! - at[k]!));
+        return emailedAt;
+      },
+    );
     await stack.bus.idle();
-
-    const latencies: number[] = [];
-    let lastEmailed = 0;
-    for (let i = 0; i < count; i++) {
-      const referral = await referrals.get(ids[i]!);
-      const emailedAt = referral?.lead?.state === 'sent' ? Date.parse(referral.lead.emailedAt ?? '') : NaN;
-      if (!Number.isFinite(emailedAt)) throw new Error(`referral ${ids[i]} was not emailed (${referral?.status})`);
-      latencies.push(emailedAt - postedAt[i]!);
-      lastEmailed = Math.max(lastEmailed, emailedAt);
-    }
-    latencies.sort((a, b) => a - b);
-    const seconds = (lastEmailed - Math.min(...postedAt)) / 1000;
-    console.log(
-      JSON.stringify({
-        referrals: count,
-        clients,
-        perSecond: Math.round((count / seconds) * 10) / 10,
-        p50Ms: percentile(latencies, 50),
-        p99Ms: percentile(latencies, 99),
-        maxMs: latencies.at(-1),
-        seconds: Math.round(seconds * 1000) / 1000,
-        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    const stageMs = Object.fromEntries(
+      Object.entries(stages).map(([name, list]) => {
+        const sorted = list.filter(Number.isFinite).sort((a, b) => a - b);
+        return [name, { p50: percentile(sorted, 50), p99: percentile(sorted, 99) }];
       }),
     );
+    console.log(JSON.stringify({ ...figure, stageMs }));
   } finally {
     await stack.stop();
   }

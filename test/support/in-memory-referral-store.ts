@@ -6,12 +6,17 @@ import type {
   StoredRoutingDecision,
 } from '../../shared/domain/referral';
 import { sameAnswer } from '../../shared/domain/referral';
+import type { LoadPeriods } from '../../shared/domain/load-periods';
+import type { IsoDate } from '../../shared/domain/minnesota-time';
+import type { OrganizationLoad } from '../../shared/domain/routing';
 import type {
   AssignmentLedger,
+  AssignResult,
   CreateResult,
   OutcomeWrite,
   ReferralStore,
   ReportReferrals,
+  Slot,
 } from '../../shared/ports/referral-store.port';
 import { conditionFailed } from './condition-failed';
 
@@ -22,7 +27,8 @@ type Stored = Mutable<Referral> & { publishPending?: true };
  * Referrals in memory, with the conditions `DynamoReferralStore` writes (a use-case test on it fails
  * where DynamoDB would refuse): create never overwrites, one routing decision, a lead claim only when
  * none is held (or after a refusal, for the next attempt), claim settlement only from `sending`,
- * reassignment and reopening only from the state read. Reads return copies, as DynamoDB does.
+ * a decision and its load slot in one write (within the weekly limit), moves and reopening only from
+ * the state read. Reads return copies, as DynamoDB does.
  *
  * The byOrganization index (`assignedBetween`) is eventually consistent on DynamoDB: `freezeIndex()`
  * makes it answer from a snapshot until `thawIndex()`.
@@ -30,6 +36,9 @@ type Stored = Mutable<Referral> & { publishPending?: true };
 export class InMemoryReferralStore implements ReferralStore, AssignmentLedger, ReportReferrals {
   private readonly items = new Map<string, Stored>();
   private snapshot?: Map<string, Referral>;
+  /** Load counters, `<org>|week|<monday>` and `<org>|window|<windowId>`, as the directory table keeps them. */
+  private readonly counts = new Map<string, number>();
+  private readonly latest = new Map<string, string>();
 
   constructor(referrals: readonly Referral[] = []) {
     for (const r of referrals) this.items.set(r.referralId, structuredClone(r) as Stored);
@@ -122,26 +131,55 @@ export class InMemoryReferralStore implements ReferralStore, AssignmentLedger, R
     return strip(r);
   }
 
-  async reassign(
-    referralId: string,
-    fromOrganizationId: string | undefined,
-    decision: StoredRoutingDecision,
-  ): Promise<Referral | undefined> {
+  async loadsOf(organizationIds: readonly string[], periods: LoadPeriods): Promise<Map<string, OrganizationLoad>> {
+    return new Map(
+      organizationIds.map((id) => {
+        const leadsThisWeek = this.counted(id, 'week', periods.weekOf);
+        const latest = this.latest.get(id);
+        return [
+          id,
+          {
+            leadsThisWindow: periods.windowId ? this.counted(id, 'window', periods.windowId) : leadsThisWeek,
+            leadsThisWeek,
+            ...(latest && { lastAssignedAt: latest }),
+          },
+        ];
+      }),
+    );
+  }
+
+  /** One TransactWriteItems on DynamoDB: the decision unless one is stored, and the slot within its limit. */
+  async assign(referralId: string, decision: StoredRoutingDecision, slot: Slot): Promise<AssignResult> {
     const r = this.items.get(referralId);
-    if (!r || r.routing?.organizationId !== fromOrganizationId) return undefined;
+    if (!r) throw new Error(`Referral ${referralId} does not exist`);
+    if (r.routing) return { outcome: 'already-decided', referral: strip(r) };
+    const week = this.counted(slot.organizationId, 'week', slot.periods.weekOf);
+    if (slot.weeklyLimit !== undefined && week >= slot.weeklyLimit) return { outcome: 'full' };
+    this.count(slot, 1);
+    Object.assign(r, { routing: structuredClone(decision), status: 'routed' });
+    return { outcome: 'assigned', referral: strip(r) };
+  }
+
+  /** Only if the referral is still where it was read; the slot moves with it, in the same write. */
+  async move(current: Referral, from: Slot | undefined, to: Slot, decision: StoredRoutingDecision) {
+    const r = this.items.get(current.referralId);
+    if (!r || r.routing?.organizationId !== from?.organizationId) return undefined;
+    if (from) this.count(from, -1);
+    this.count(to, 1);
     if (r.lead) r.previousLeads = [...(r.previousLeads ?? []), r.lead];
     delete r.lead;
     Object.assign(r, { routing: structuredClone(decision), status: 'routed' });
     return strip(r);
   }
 
-  async countAssigned(organizationId: string, referredFrom: string, referredTo: string): Promise<number> {
-    return [...this.assigned(this.items, organizationId, referredFrom, referredTo)].length;
-  }
-
-  async lastAssigned(organizationId: string): Promise<string | undefined> {
-    const dates = [...this.assigned(this.items, organizationId, '', '\uffff')].map((r) => r.referredAt).sort();
-    return dates.at(-1);
+  async setCounts(
+    organizationId: string,
+    counts: { readonly windowId?: string; readonly window?: number; readonly weeks: ReadonlyMap<IsoDate, number> },
+  ): Promise<void> {
+    for (const [monday, leads] of counts.weeks) this.counts.set(`${organizationId}|week|${monday}`, leads);
+    if (counts.windowId !== undefined && counts.window !== undefined) {
+      this.counts.set(`${organizationId}|window|${counts.windowId}`, counts.window);
+    }
   }
 
   async *assignedBetween(organizationId: string, from: string, to: string): AsyncIterable<Referral> {
@@ -164,6 +202,19 @@ export class InMemoryReferralStore implements ReferralStore, AssignmentLedger, R
     const before = r.outcome;
     r.outcome = { ...outcome };
     return before && sameAnswer(before, outcome) ? 'unchanged' : 'changed';
+  }
+
+  private counted(organizationId: string, period: 'week' | 'window', id: string): number {
+    return Math.max(0, this.counts.get(`${organizationId}|${period}|${id}`) ?? 0);
+  }
+
+  private count(slot: Slot, by: 1 | -1): void {
+    const bump = (key: string) => this.counts.set(key, (this.counts.get(key) ?? 0) + by);
+    bump(`${slot.organizationId}|week|${slot.periods.weekOf}`);
+    if (slot.periods.windowId) bump(`${slot.organizationId}|window|${slot.periods.windowId}`);
+    if (by > 0 && (this.latest.get(slot.organizationId) ?? '') < slot.referredAt) {
+      this.latest.set(slot.organizationId, slot.referredAt);
+    }
   }
 
   private *assigned(items: ReadonlyMap<string, Referral>, organizationId: string, from: string, to: string) {

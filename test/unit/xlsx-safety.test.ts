@@ -1,13 +1,8 @@
 import { constants, crc32, createInflateRaw, deflateRawSync } from 'node:zlib';
 import { signReportIdentity } from '../../shared/domain/report-signature';
 import { buildReportWorkbook } from '../../shared/reports/report-workbook';
-import {
-  DEFAULT_XLSX_LIMITS,
-  inflateZipEntry,
-  inspectXlsx,
-  readZipDirectory,
-  ZipEntrySizeError,
-} from '../../shared/reports/xlsx-safety';
+import { DEFAULT_XLSX_LIMITS, inspectXlsx } from '../../shared/reports/xlsx-safety';
+import { inflateZipEntry, readZipDirectory, ZipEntrySizeError } from '../../shared/reports/zip-directory';
 
 /*
  * Zips are built byte by byte here, so each test controls exactly what the central directory claims.
