@@ -7,7 +7,7 @@ import {
   ReferralRouted,
   ReferralUnroutable,
 } from './referral-events';
-import { ReportAccepted, ReportOverdue, ReportReceived, ReportSent } from './report-events';
+import { ReportAccepted, ReportBuildRequested, ReportOverdue, ReportReceived, ReportSent } from './report-events';
 
 export { EVENT_SOURCE } from './envelope';
 export * from './contact-events';
@@ -18,7 +18,7 @@ export * from './report-events';
  * Every event in the catalog, with the sample file that documents it and doubles as a fixture, and
  * its producers: the one list each function's publish permission is made from (infra/aws). A
  * function running another's use case publishes its events too: admin-api's reassign and resend
- * deliver the lead as routing does, and its report resend sends as report-send does.
+ * deliver the lead as routing does, and its report resend sends as report-build does.
  */
 export const EVENT_CATALOG = [
   { event: ReferralCreated, sample: 'referral-created.v1.json', producer: 'intake-api, republish-referrals' },
@@ -27,7 +27,8 @@ export const EVENT_CATALOG = [
   { event: LeadEmailed, sample: 'lead-emailed.v1.json', producer: 'route-referral, ses-feedback, admin-api' },
   { event: LeadEmailFailed, sample: 'lead-email-failed.v1.json', producer: 'route-referral, ses-feedback, admin-api' },
   { event: ReferralReassigned, sample: 'referral-reassigned.v1.json', producer: 'admin-api, ses-feedback' },
-  { event: ReportSent, sample: 'report-sent.v1.json', producer: 'report-send, admin-api' },
+  { event: ReportBuildRequested, sample: 'report-build-requested.v1.json', producer: 'report-send' },
+  { event: ReportSent, sample: 'report-sent.v1.json', producer: 'report-build, admin-api' },
   { event: ReportReceived, sample: 'report-received.v1.json', producer: 'report-ingest, mail-intake' },
   { event: ReportAccepted, sample: 'report-accepted.v1.json', producer: 'report-ingest' },
   { event: ReportOverdue, sample: 'report-overdue.v1.json', producer: 'report-due' },

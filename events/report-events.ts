@@ -8,6 +8,20 @@ const OrganizationId = z.string().min(1);
 const WindowId = z.string().regex(/^\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}$/);
 const IsoDate = z.iso.date();
 
+/**
+ * One organization's report for one window, to build, store and email: the daily report-send job
+ * emits one per report due out, so each is built by its own invocation.
+ */
+export const ReportBuildRequested = defineEvent(
+  'Report Build Requested',
+  1,
+  z.strictObject({
+    reportId: ReportId,
+    organizationId: OrganizationId,
+    windowId: WindowId,
+  }),
+);
+
 export const ReportSent = defineEvent(
   'Report Sent',
   1,

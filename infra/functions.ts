@@ -16,13 +16,14 @@
  * - sync or async: API Gateway invokes a function synchronously, every other trigger asynchronously.
  */
 import type { z } from 'zod';
-import { EVENT_CATALOG, ReferralCreated } from '../events/catalog';
+import { EVENT_CATALOG, ReferralCreated, ReportBuildRequested } from '../events/catalog';
 import { createAdminApiHandler } from '../functions/admin-api/handler';
 import { createContactConfirmHandler } from '../functions/contact-confirm/handler';
 import { createContactConfirmationsHandler } from '../functions/contact-confirmations/handler';
 import { createIntakeApiHandler } from '../functions/intake-api/handler';
 import { createLeadPageHandler } from '../functions/lead-page/handler';
 import { createMailIntakeHandler } from '../functions/mail-intake/handler';
+import { createReportBuildHandler } from '../functions/report-build/handler';
 import { createReportDueHandler } from '../functions/report-due/handler';
 import { createReportIngestHandler } from '../functions/report-ingest/handler';
 import { createReportLinksHandler } from '../functions/report-links/handler';
@@ -37,7 +38,13 @@ import { contactConfirmWiring } from '../shared/wiring/contact-confirm';
 import { intakeApiWiring, republishWiring } from '../shared/wiring/intake';
 import { leadPageWiring } from '../shared/wiring/lead-page';
 import { mailIntakeWiring } from '../shared/wiring/mail-intake';
-import { reportDueWiring, reportIngestWiring, reportLinksWiring, reportSendWiring } from '../shared/wiring/reports';
+import {
+  reportBuildWiring,
+  reportDueWiring,
+  reportIngestWiring,
+  reportLinksWiring,
+  reportSendWiring,
+} from '../shared/wiring/reports';
 import { routeReferralWiring, sesFeedbackWiring } from '../shared/wiring/routing';
 import type { BundleBudget, FunctionSpec } from './function-spec';
 import { daily, define, LEAN, MB, REPORTING } from './function-spec';
@@ -97,14 +104,33 @@ export const FUNCTIONS = {
       sendsFrom: ['lead'],
     },
   }),
+  // The report send fans out: the daily job only plans, and each report is built by its own invocation.
   'report-send': define({
-    description: 'PAL: builds and emails the reports due out today',
+    description: 'PAL: plans the reports due out today, one Report Build Requested each',
     wiring: reportSendWiring,
     create: createReportSendHandler,
     trigger: daily('07:00', 'Daily 07:00 America/Chicago: send the reports due out today', 'reportSend'),
-    memorySize: 1024,
-    timeoutSeconds: 10 * 60,
+    timeoutSeconds: 5 * 60,
     reservedConcurrency: 1,
+    bundle: REPORTING,
+    // Two small reads per organization (its report, one referral), then the events.
+    touches: { tables: { referrals: 'read', directory: 'read', reports: 'read' } },
+  }),
+  'report-build': define({
+    description: 'PAL: builds, stores and emails one report (Report Build Requested)',
+    wiring: reportBuildWiring,
+    create: createReportBuildHandler,
+    trigger: {
+      kind: 'event',
+      rule: 'report-build-requested',
+      description: 'Report Build Requested → report-build (one report per invocation)',
+      detailType: ReportBuildRequested.detailType,
+    },
+    memorySize: 1024,
+    // One report: its rows, the sheet, the email. The claim on its email goes stale after 15 minutes.
+    timeoutSeconds: 5 * 60,
+    // A few reports at once (SES's send rate is the account's; the claim keeps each report's email single).
+    reservedConcurrency: 4,
     bundle: REPORTING,
     touches: {
       tables: { referrals: 'read', directory: 'read', reports: 'readWrite' },

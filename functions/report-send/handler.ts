@@ -3,16 +3,21 @@ import { reportSendWiring } from '../../shared/wiring/reports';
 import { depsFromEnvironment } from '../../shared/wiring/wiring';
 import { minnesotaDateOf } from '../../shared/domain/minnesota-time';
 import { JobInputSchema } from '../../shared/api/jobs';
-import type { ReportDeps, SendReportsResult } from '../../shared/use-cases/send-reports';
-import { sendReports } from '../../shared/use-cases/send-reports';
+import type { ReportSendPlan } from '../../shared/use-cases/plan-report-sends';
+import { planReportSends } from '../../shared/use-cases/plan-report-sends';
+import type { ReportDeps } from '../../shared/use-cases/send-reports';
 
+/**
+ * The daily job, `{}` (today in Minnesota) or `{ date }`: it plans the day's reports and publishes
+ * one `Report Build Requested` each; report-build builds and emails each in its own invocation.
+ */
 export function createReportSendHandler(deps: ReportDeps) {
-  return async function handle(input: unknown): Promise<SendReportsResult> {
+  return async function handle(input: unknown): Promise<ReportSendPlan> {
     const { date } = JobInputSchema.parse(input ?? {});
-    return sendReports(deps, date ?? minnesotaDateOf(deps.clock()));
+    return planReportSends(deps, date ?? minnesotaDateOf(deps.clock()));
   };
 }
 
 const ready = atColdStart(async () => createReportSendHandler(await depsFromEnvironment(reportSendWiring)));
 
-export const handler = async (input: unknown): Promise<SendReportsResult> => (await ready())(input);
+export const handler = async (input: unknown): Promise<ReportSendPlan> => (await ready())(input);

@@ -46,7 +46,8 @@ import { checkDueReports } from '../../shared/use-cases/check-due-reports';
 import { reassignReferral } from '../../shared/use-cases/reassign-referral';
 import { recountWindow } from '../../shared/use-cases/recount-loads';
 import { resendLead } from '../../shared/use-cases/resend-lead';
-import { overdueReports, resendReport, sendReports } from '../../shared/use-cases/send-reports';
+import { planReportSends } from '../../shared/use-cases/plan-report-sends';
+import { overdueReports, resendReport } from '../../shared/use-cases/send-reports';
 
 // The CLI prints its own summary; the use cases' JSON logs would drown it.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -69,7 +70,7 @@ const USAGE = `Usage: npm run pal -- <command>
   referrals resend ID --reason TEXT           email an undelivered lead again, once you know it is not there
   loads recount WINDOW_ID                     rebuild organizations' load counters for one reporting
                                               window from its referrals (e.g. 2026-11-16_2026-11-29)
-  reports send [--date YYYY-MM-DD]            build and email the reports whose send date is that day
+  reports send [--date YYYY-MM-DD]            request the reports whose send date is that day (report-build builds each)
   reports due  [--date YYYY-MM-DD]            reminders, overdue marks
   reports resend REPORT_ID
   reports overdue [--date YYYY-MM-DD]
@@ -313,12 +314,13 @@ async function run(deps: AdminDeps, where: string, argv: string[]): Promise<numb
       return 0;
     }
     case 'reports send': {
-      const result = await sendReports(reportDepsOf(deps), date);
+      // The job's plan: one Report Build Requested each, built and emailed by report-build off the bus.
+      const result = await planReportSends(reportDepsOf(deps), date);
       console.log(
         `Report send for ${date} on ${where}: windows sending that day: ${result.windows.join(', ') || 'none'}`,
       );
-      for (const r of result.sent) console.log(`  sent     ${r.reportId}  (${r.referralCount} referrals)`);
-      for (const id of result.alreadySent) console.log(`  skipped  ${id}  (already sent)`);
+      for (const r of result.requested) console.log(`  requested ${r.reportId}  (built and emailed off the bus)`);
+      for (const id of result.alreadySent) console.log(`  skipped   ${id}  (already sent)`);
       return 0;
     }
     case 'reports due': {

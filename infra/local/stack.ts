@@ -28,7 +28,6 @@ import { OrganizationSchema } from '../../shared/domain/organization';
 import type { DueResult } from '../../shared/use-cases/check-due-reports';
 import type { ContactConfirmationsResult } from '../../shared/use-cases/contact-confirmations';
 import type { SheetResult } from '../../shared/use-cases/report-refusal';
-import type { SendReportsResult } from '../../shared/use-cases/send-reports';
 import { adminFrontDoors } from './admin-front-door';
 import { ApiRouter } from './api-router';
 import { asFunction } from './function-scope';
@@ -40,6 +39,7 @@ import { connectTriggers } from './local-triggers';
 import type { RetryPolicy } from './local-event-bus';
 import { LocalEventBus } from './local-event-bus';
 import { InFlight } from './in-flight';
+import { reportSendRuns, type ReportSendRun } from './report-send-units';
 import { close, closeAll, createBucket, createTables, localSecret } from './stand-in-setup';
 import { forwardObjectCreated, startStandIns } from './stand-ins';
 
@@ -82,7 +82,8 @@ export interface LocalStack {
     admin: AdminConfig;
   };
   readonly sweep: () => Promise<unknown>;
-  readonly sendReports: (date?: string) => Promise<SendReportsResult>;
+  /** The daily report-send job, then every report it planned as report-build built it (awaited). */
+  readonly sendReports: (date?: string) => Promise<ReportSendRun>;
   readonly checkDueReports: (date?: string) => Promise<DueResult>;
   /** The daily lead contact job: confirmation requests due that day, unconfirmed contacts flagged. */
   readonly checkContactConfirmations: (date?: string) => Promise<ContactConfirmationsResult>;
@@ -159,11 +160,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     router.add('/ops', doors.ops);
     // Ingest results, in arrival order; a refused email never reaches report-ingest, so it is recorded as ingest's would be.
     const ingested: SheetResult[][] = [];
+    const reportSend = reportSendRuns(handlers, bus);
     const schedules = connectTriggers(handlers, {
       router,
       bus,
       apiFronts: { 'admin-api': doors.admin },
       ruleTargets: {
+        'report-build': reportSend.buildTarget,
         'report-ingest': async (e) => ingested.push(await handlers['report-ingest'](e)),
         'mail-intake': async (e) => {
           const result = await handlers['mail-intake'](e);
@@ -203,7 +206,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const sweep = handlers['republish-referrals'];
-    const send = handlers['report-send'];
     const due = handlers['report-due'];
     const confirmations = handlers['contact-confirmations'];
     return {
@@ -215,7 +217,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env,
       config,
       sweep,
-      sendReports: (date) => send(date ? { date } : {}),
+      sendReports: reportSend.run,
       checkDueReports: (date) => due(date ? { date } : {}),
       checkContactConfirmations: (date) => confirmations(date ? { date } : {}),
       resumeOrganizations: resume,

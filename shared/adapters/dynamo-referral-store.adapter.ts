@@ -215,6 +215,20 @@ export class DynamoReferralStore implements ReferralStore, ReportReferrals {
     for await (const item of items) yield toReferral(item);
   }
 
+  async anyAssignedBetween(organizationId: string, referredFrom: string, referredTo: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: REFERRALS_INDEX.byOrganization,
+        KeyConditionExpression: 'assignedOrganizationId = :o AND referredAt BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':o': organizationId, ':a': referredFrom, ':b': referredTo },
+        ProjectionExpression: 'referralId',
+        Limit: 1,
+      }),
+    );
+    return (out.Items?.length ?? 0) > 0;
+  }
+
   async getMany(referralIds: readonly string[]): Promise<Referral[]> {
     const items = await batchGetAll(
       this.doc,

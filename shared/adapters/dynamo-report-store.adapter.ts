@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IsoDate } from '../domain/minnesota-time';
 import type { Report } from '../domain/report';
 import type { ReportReturn, ReportStore } from '../ports/report-store.port';
 import { queryAll } from './dynamo-query';
 import { isConditionFailure } from './dynamo-referral-store.adapter';
-import { REPORT_OPEN, REPORTS_INDEX } from './dynamo-tables';
+import { REPORT_OPEN, REPORT_OVERDUE, REPORTS_INDEX } from './dynamo-tables';
 
 /** Attributes on the item that are bookkeeping, not part of the report. */
 const INTERNAL = ['openFlag', 'emailClaimedAt'] as const;
@@ -69,13 +69,45 @@ export class DynamoReportStore implements ReportStore {
   }
 
   async listOpen(dueOnOrBefore: IsoDate): Promise<Report[]> {
+    const [pending, overdue] = await Promise.all([
+      this.openIn(REPORT_OPEN, dueOnOrBefore),
+      this.openIn(REPORT_OVERDUE, dueOnOrBefore),
+    ]);
+    return [...pending, ...overdue].sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+  }
+
+  async listPendingDue(dueOnOrBefore: IsoDate): Promise<Report[]> {
+    return this.openIn(REPORT_OPEN, dueOnOrBefore);
+  }
+
+  async countMarkedOverdue(): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: REPORTS_INDEX.open,
+          KeyConditionExpression: 'openFlag = :overdue',
+          ExpressionAttributeValues: { ':overdue': REPORT_OVERDUE },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += out.Count ?? 0;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+
+  private openIn(flag: string, dueOnOrBefore: IsoDate): Promise<Report[]> {
     return queryAll(
       this.doc,
       {
         TableName: this.tableName,
         IndexName: REPORTS_INDEX.open,
-        KeyConditionExpression: 'openFlag = :open AND dueDate <= :d',
-        ExpressionAttributeValues: { ':open': REPORT_OPEN, ':d': dueOnOrBefore },
+        KeyConditionExpression: 'openFlag = :flag AND dueDate <= :d',
+        ExpressionAttributeValues: { ':flag': flag, ':d': dueOnOrBefore },
       },
       toReport,
     );
@@ -106,9 +138,9 @@ export class DynamoReportStore implements ReportStore {
   async markOverdue(reportId: string, since: IsoDate): Promise<boolean> {
     return this.conditionalUpdate({
       Key: { reportId },
-      UpdateExpression: 'SET overdueSince = :d',
+      UpdateExpression: 'SET overdueSince = :d, openFlag = :overdue',
       ConditionExpression: 'attribute_exists(openFlag) AND attribute_not_exists(overdueSince)',
-      ExpressionAttributeValues: { ':d': since },
+      ExpressionAttributeValues: { ':d': since, ':overdue': REPORT_OVERDUE },
     });
   }
 
@@ -139,9 +171,10 @@ export class DynamoReportStore implements ReportStore {
     const complete = result.status === 'complete';
     await this.conditionalUpdate({
       Key: { reportId },
+      // An incomplete report keeps its place in the open index (pending, or marked overdue).
       UpdateExpression: complete
         ? 'SET #status = :s, missingReferralIds = :m REMOVE openFlag, overdueSince'
-        : 'SET #status = :s, missingReferralIds = :m, openFlag = :open',
+        : 'SET #status = :s, missingReferralIds = :m, openFlag = if_not_exists(openFlag, :open)',
       // Outcomes are only ever added, so a later consistent count is never higher: a higher one is stale.
       ConditionExpression:
         'attribute_exists(reportId) AND (attribute_not_exists(missingReferralIds) OR size(missingReferralIds) >= :n)',

@@ -20,8 +20,13 @@ export const REPORTS_INDEX = {
   byWindow: 'byWindow',
 } as const;
 
-/** Value of the sparse `openFlag` attribute while a report is not complete. */
+/** Value of the sparse `openFlag` attribute while a report is not complete (and not yet marked overdue). */
 export const REPORT_OPEN = 'OPEN';
+/**
+ * `openFlag` once the report is marked overdue and still not complete: the due-date job reads only the
+ * reports still to remind or mark, and counts these, so a season's backlog is never loaded again.
+ */
+export const REPORT_OVERDUE = 'OVERDUE';
 
 export const DIRECTORY_INDEX = {
   /** Pattern 5: all organizations, without a Scan. */

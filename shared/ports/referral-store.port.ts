@@ -110,6 +110,8 @@ export type OutcomeWrite = 'changed' | 'unchanged' | 'superseded';
 export interface ReportReferrals {
   /** From the byOrganization index: eventually consistent, so never the last word on outcomes. */
   assignedBetween(organizationId: string, referredFrom: string, referredTo: string): AsyncIterable<Referral>;
+  /** Whether the organization has any referral in that range: one item read, whatever the window holds. */
+  anyAssignedBetween(organizationId: string, referredFrom: string, referredTo: string): Promise<boolean>;
   /** These referrals as stored now (strongly consistent reads); ids that do not exist are left out. */
   getMany(referralIds: readonly string[]): Promise<Referral[]>;
   /** Stores the outcome on a referral of that organization unless a later file's outcome is already there. */

@@ -22,11 +22,18 @@ export interface ReportStore {
   markEmailed(reportId: string, emailedAt: string): Promise<void>;
   /** Reports not complete whose due date is on or before `dueOnOrBefore` (access pattern 4, no Scan). */
   listOpen(dueOnOrBefore: IsoDate): Promise<Report[]>;
+  /**
+   * The same, less those already marked overdue: what the due-date job may still remind or mark.
+   * Reports marked overdue before the open index was split may still be among them.
+   */
+  listPendingDue(dueOnOrBefore: IsoDate): Promise<Report[]>;
+  /** How many reports are marked overdue and not complete (counted in the index: no report is loaded). */
+  countMarkedOverdue(): Promise<number>;
   /** Every report of a reporting window (performance). */
   listForWindow(windowId: string): Promise<Report[]>;
   /** Marks the reminder sent, once: false if it was already. */
   markReminded(reportId: string, remindedAt: string): Promise<boolean>;
-  /** Marks the report overdue, once: false if it already was (or is complete). */
+  /** Marks the report overdue, once (it leaves `listPendingDue`): false if it already was (or is complete). */
   markOverdue(reportId: string, since: IsoDate): Promise<boolean>;
   /** Fixes a new list of referrals on the report (ops resent it, rebuilt from the referrals as they stand). */
   setReferrals(reportId: string, referralIds: readonly string[]): Promise<void>;

@@ -32,12 +32,15 @@ export interface DueResult {
  * Each step is recorded once on the report, so running the job twice sends nothing twice.
  */
 export async function checkDueReports(deps: DueDeps, date: IsoDate): Promise<DueResult> {
-  // A report due in the next two business days may need its reminder today.
-  const open = await deps.reports.listOpen(addMinnesotaBusinessDays(date, REMIND_BUSINESS_DAYS_BEFORE));
+  // Counted before marking: the index is eventually consistent, so today's marks are counted below.
+  const alreadyOverdue = await deps.reports.countMarkedOverdue();
+  // Only what may change today is loaded: a report due in the next two business days may need its
+  // reminder, one past due and not yet marked its overdue mark. Reports marked overdue are not reread.
+  const pending = await deps.reports.listPendingDue(addMinnesotaBusinessDays(date, REMIND_BUSINESS_DAYS_BEFORE));
   const reminded: string[] = [];
   const markedOverdue: string[] = [];
-  let overdue = 0;
-  for (const report of open) {
+  let overdue = alreadyOverdue;
+  for (const report of pending) {
     if (date > report.dueDate) {
       overdue++;
       if (!report.overdueSince && (await deps.reports.markOverdue(report.reportId, date))) {

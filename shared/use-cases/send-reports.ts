@@ -8,7 +8,7 @@ import { formatUsPhone } from '../domain/phone';
 import type { Referral } from '../domain/referral';
 import type { Report } from '../domain/report';
 import { reportFileKey, reportIdFor } from '../domain/report';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError, RetryLaterError } from '../domain/errors';
 import { composeReportEmail } from '../domain/report-email';
 import type { ReportIdentity, ReportRow } from '../domain/report-sheet';
 import { signReportIdentity } from '../domain/report-signature';
@@ -43,46 +43,44 @@ export interface ReportDeps {
   readonly inboundAddress: string;
 }
 
-export interface SendReportsResult {
-  readonly date: IsoDate;
-  readonly windows: readonly string[];
-  readonly sent: readonly { reportId: string; referralCount: number }[];
-  readonly alreadySent: readonly string[];
+/** What one unit of the report send did (one organization, one window). */
+export type ReportSendOutcome =
+  | { readonly outcome: 'sent'; readonly reportId: string; readonly referralCount: number }
+  /** Emailed already: nothing sent twice (a unit whose email another delivery holds a claim on is retried). */
+  | { readonly outcome: 'already-sent'; readonly reportId: string }
+  | { readonly outcome: 'no-referrals'; readonly reportId: string }
+  /** The window or the organization is no longer known: nothing to build, and no use retrying. */
+  | { readonly outcome: 'gone'; readonly reportId: string };
+
+/** One unit of the report send, as `Report Build Requested` carries it. */
+export interface ReportUnit {
+  readonly windowId: string;
+  readonly organizationId: string;
 }
 
 /** A claim on a report's email older than this belongs to a job that died: take it over. */
 const EMAIL_CLAIM_STALE_MS = 15 * 60 * 1000;
 
 /**
- * Report send (design.md flow 3), for one Minnesota date:
- * 1. every window whose send date is that date;
- * 2. for every organization that received referrals in it, build the .xlsx and store it;
- * 3. email the organization once (a claim on the report keeps a second run from sending again).
+ * Builds, stores and emails one organization's report for one window (one `Report Build Requested`):
+ * the .xlsx of its referrals in the window, then the email, once. A claim on the report keeps a
+ * redelivered unit, or a second run of the job, from emailing again.
  */
-export async function sendReports(deps: ReportDeps, date: IsoDate): Promise<SendReportsResult> {
-  const windows = deps.calendar.windowsSendingOn(date);
-  const sent: { reportId: string; referralCount: number }[] = [];
-  const alreadySent: string[] = [];
-  if (windows.length === 0) return { date, windows: [], sent, alreadySent };
-
-  const organizations = await deps.directory.list();
-  for (const window of windows) {
-    for (const organization of organizations) {
-      const result = await sendReport(deps, window, organization);
-      if (result === 'already-sent') alreadySent.push(reportIdFor(window.id, organization.organizationId));
-      else if (result) sent.push(result);
-    }
+export async function sendReport(deps: ReportDeps, unit: ReportUnit): Promise<ReportSendOutcome> {
+  const reportId = reportIdFor(unit.windowId, unit.organizationId);
+  const window = deps.calendar.windowById(unit.windowId);
+  const organization = window && (await deps.directory.get(unit.organizationId));
+  if (!window || !organization) {
+    deps.log.warn('Report unit for an unknown window or organization', { reportId });
+    return { outcome: 'gone', reportId };
   }
-  deps.log.info('Report send finished', {
-    date,
-    windows: windows.map((w) => w.id),
-    sent: sent.length,
-    alreadySent: alreadySent.length,
-  });
-  return { date, windows: windows.map((w) => w.id), sent, alreadySent };
+  const result = await buildAndSend(deps, window, organization);
+  if (result === 'already-sent') return { outcome: 'already-sent', reportId };
+  if (!result) return { outcome: 'no-referrals', reportId };
+  return { outcome: 'sent', ...result };
 }
 
-async function sendReport(
+async function buildAndSend(
   deps: ReportDeps,
   window: ReportingWindow,
   organization: Organization,
@@ -128,7 +126,10 @@ async function sendReport(
       new Date(now.getTime() - EMAIL_CLAIM_STALE_MS).toISOString(),
     ))
   ) {
-    return 'already-sent';
+    if ((await deps.reports.get(reportId))?.emailedAt) return 'already-sent';
+    // Another delivery holds a live claim and has not sent yet: retried, it is sent or taken over
+    // once the claim is stale; if it never is, the unit is dead-lettered (alarmed), not lost.
+    throw new RetryLaterError(`Another delivery holds the claim on the email of report ${reportId}`);
   }
 
   const identity: ReportIdentity = {
@@ -215,7 +216,7 @@ export async function resendReport(
   const window = deps.calendar.windowById(report.windowId);
   const organization = await deps.directory.get(report.organizationId);
   if (!window || !organization) throw new NotFoundError(`The window or organization of report ${reportId} is gone`);
-  const result = await sendReport(deps, window, organization, true);
+  const result = await buildAndSend(deps, window, organization, true);
   return typeof result === 'object' ? result : undefined;
 }
 

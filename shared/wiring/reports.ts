@@ -53,3 +53,4 @@ export const reportSendWiring = reportWiring('report-send');
 export const reportDueWiring = reportWiring('report-due');
 export const reportIngestWiring = reportWiring('report-ingest');
 export const reportLinksWiring = reportWiring('report-links');
+export const reportBuildWiring = reportWiring('report-build');

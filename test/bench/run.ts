@@ -111,6 +111,18 @@ async function main(): Promise<void> {
     );
     results.routingCost = routing.routingCost;
     results.burst = { overCapacity: routing.burst.overCapacity };
+    // The report send fanned out (500 organizations × 100 rows, one run of the job) beside its peer, the
+    // same reports built in turn by one call as before the fan-out (method in measure-report-fanout.ts).
+    type Fanout = { organizations: number; rows: number; seconds: number; peakRssMb: number };
+    const fanout = measureWith<Fanout>('measure-report-fanout.ts', '500', '100', 'fanout');
+    const oneCall = measureWith<Fanout>('measure-report-fanout.ts', '500', '100', 'one-invocation');
+    results.reportSendFanout = {
+      organizations: fanout.organizations,
+      rows: fanout.rows,
+      seconds: fanout.seconds,
+      peakRssMb: fanout.peakRssMb,
+      oneInvocation: { seconds: oneCall.seconds, peakRssMb: oneCall.peakRssMb },
+    };
     // inspectXlsx refusing a 1 MB zip that inflates to 400 MB (median of 25; method in measure-zip-bomb.ts).
     results.zipBomb = measureWith<{ ms: number; zipBytes: number }>('measure-zip-bomb.ts');
     // Returned sheets from anyone: the slowest hostile case's seconds per MB beside a normal sheet's (measure-hostile.ts).

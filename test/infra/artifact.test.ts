@@ -166,7 +166,7 @@ describe('the shipped artifact (cdk.out)', () => {
   });
 
   test('every function loads from its asset with only the runtime SDK resolvable', async () => {
-    expect([...functions.keys()].sort()).toHaveLength(13);
+    expect([...functions.keys()].sort()).toHaveLength(14);
     for (const fn of functions.values()) {
       expect({ name: fn.name, runtime: fn.runtime, handler: fn.handler }).toEqual({
         name: fn.name,
@@ -208,7 +208,7 @@ describe('the shipped artifact (cdk.out)', () => {
   let reportId: string;
   let report: Buffer;
 
-  test('report send (the Scheduler input) stores the sheet and emails the organization', async () => {
+  test('report send (the Scheduler input to report-send, its Report Build Requested to report-build) stores the sheet and emails the organization', async () => {
     const scheduleId = idsOfType(assembly, 'AWS::Scheduler::Schedule').find((id) =>
       id.startsWith('TriggersReportSend'),
     )!;
@@ -216,6 +216,10 @@ describe('the shipped artifact (cdk.out)', () => {
     // The schedule sends `{}` (today in Minnesota); a date is the same payload for a past day.
     await invoke('report-send', { ...(JSON.parse(input) as object), date: '2017-11-22' });
     reportId = `2017-11-01_2017-11-15.${organizationId}`;
+    // The job plans: one Report Build Requested, which its rule delivers to report-build.
+    const units = standIns.bus.published.filter((e) => e['detail-type'] === 'Report Build Requested');
+    expect(units.map((e) => (e.detail as { data: { reportId: string } }).data.reportId)).toEqual([reportId]);
+    await invoke('report-build', units[0]);
     const listed = await standIns.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'reports/' }));
     expect(listed.Contents?.map((o) => o.Key)).toEqual([`reports/2017-11-01_2017-11-15/${organizationId}.xlsx`]);
     const stored = await standIns.s3.send(new GetObjectCommand({ Bucket: bucket, Key: listed.Contents![0]!.Key! }));

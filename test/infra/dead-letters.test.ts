@@ -34,7 +34,7 @@ describe('dead-letter queues of the functions', () => {
   test('every queue a rule, a schedule or an async invocation dead-letters into is SSE-SQS, not a customer key', () => {
     const queues = targetQueues();
     // One per asynchronous function, shared by its trigger and by Lambda's own retries.
-    expect(queues).toHaveLength(8);
+    expect(queues).toHaveLength(9);
     for (const id of queues) {
       const p = synth.resources[id]!.Properties!;
       expect({ id, sse: p.SqsManagedSseEnabled, key: p.KmsMasterKeyId }).toEqual({ id, sse: true, key: undefined });

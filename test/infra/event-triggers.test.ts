@@ -1,4 +1,4 @@
-import { ReferralCreated } from '../../events/catalog';
+import { ReferralCreated, ReportBuildRequested } from '../../events/catalog';
 import { EVENT_SOURCE } from '../../events/envelope';
 import type { FunctionName } from '../../infra/functions';
 import { FUNCTION_NAMES, specOf } from '../../infra/functions';
@@ -45,7 +45,7 @@ describe('ReferralEventBus', () => {
 
 describe('EventTriggers: EventBridge rules', () => {
   test('one rule per event a handler consumes, each with one Lambda target', () => {
-    expect(rules()).toHaveLength(4);
+    expect(rules()).toHaveLength(5);
     for (const rule of rules()) expect(rule.Targets).toHaveLength(1);
   });
 
@@ -54,6 +54,13 @@ describe('EventTriggers: EventBridge rules', () => {
     expect(flat(rule.EventBusName)).toBe(`<${synth.idOf(synth.stack.events.bus)}>`);
     expect(rule.EventPattern).toEqual({ source: [EVENT_SOURCE], 'detail-type': [ReferralCreated.detailType] });
     expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('route-referral'));
+  });
+
+  test('Report Build Requested on the PAL bus → report-build (one invocation per report the job planned)', () => {
+    const rule = synth.resources[synth.idOf(synth.stack.triggers.rules['report-build']!)]!.Properties!;
+    expect(flat(rule.EventBusName)).toBe(`<${synth.idOf(synth.stack.events.bus)}>`);
+    expect(rule.EventPattern).toEqual({ source: [EVENT_SOURCE], 'detail-type': [ReportBuildRequested.detailType] });
+    expect(flat((rule.Targets as { Arn: unknown }[])[0]!.Arn)).toBe(fnArn('report-build'));
   });
 
   test('S3 Object Created under returned/ or received/ of the reports bucket (default bus) → report-ingest', () => {
@@ -181,6 +188,7 @@ describe('dead-letter queues', () => {
       [
         'contact-confirmations',
         'mail-intake',
+        'report-build',
         'report-due',
         'report-ingest',
         'report-send',

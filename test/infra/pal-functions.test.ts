@@ -83,10 +83,12 @@ describe('the deployed functions', () => {
         .ReservedConcurrentExecutions as number;
     const reserved = FUNCTION_NAMES.map(reservedOf);
     // Lambda keeps 100 unreserved: this total plus 100 is the quota preflight asks for.
-    expect(reserved.reduce((a, b) => a + b, 0)).toBe(79);
+    expect(reserved.reduce((a, b) => a + b, 0)).toBe(83);
     for (const name of ['republish-referrals', 'report-send', 'report-due', 'contact-confirmations'] as const) {
       expect(reservedOf(name)).toBe(1);
     }
+    // report-build builds one report per invocation, a few at once.
+    expect(reservedOf('report-build')).toBe(4);
   });
 
   test.each([...FUNCTION_NAMES])(
@@ -231,7 +233,16 @@ describe("each function's role allows only its own resources", () => {
       ...send(),
       ...secretRead('consumerKey', 'signing'),
     ],
+    // The plan: reads and the events; the builds are report-build's.
     'report-send': () => [
+      ...table('referrals', 'r'),
+      ...table('directory', 'r'),
+      ...table('reports', 'r'),
+      ...tableKey(false),
+      ...publish(),
+      ...secretRead('signing'),
+    ],
+    'report-build': () => [
       ...table('referrals', 'r'),
       ...table('directory', 'r'),
       ...table('reports', 'rw'),
@@ -351,7 +362,8 @@ describe("each function's role allows only its own resources", () => {
     'intake-api': ['Referral Created'],
     'republish-referrals': ['Referral Created'],
     'route-referral': ['Referral Routed', 'Referral Unroutable', 'Lead Emailed', 'Lead Email Failed'],
-    'report-send': ['Report Sent'],
+    'report-send': ['Report Build Requested'],
+    'report-build': ['Report Sent'],
     'report-due': ['Report Overdue'],
     'report-ingest': ['Report Received', 'Report Accepted'],
     'ses-feedback': [
@@ -386,7 +398,7 @@ describe("each function's role allows only its own resources", () => {
     for (const name of ['route-referral', 'ses-feedback', 'contact-confirmations'] as const) {
       expect(from(name)).toEqual({ StringEquals: { 'ses:FromAddress': context.leadSender } });
     }
-    for (const name of ['report-send', 'report-due', 'report-ingest'] as const) {
+    for (const name of ['report-build', 'report-due', 'report-ingest'] as const) {
       expect(from(name)).toEqual({ StringEquals: { 'ses:FromAddress': context.reportSender } });
     }
     // The ops tool re-sends leads and reports.

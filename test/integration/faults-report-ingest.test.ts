@@ -59,7 +59,11 @@ beforeAll(async () => {
   }
   await settle(stack);
   now = new Date('2017-11-22T13:00:00Z');
-  expect((await stack.sendReports('2017-11-22')).sent).toContainEqual({ reportId: REPORT, referralCount: 4 });
+  expect((await stack.sendReports('2017-11-22')).built).toContainEqual({
+    outcome: 'sent',
+    reportId: REPORT,
+    referralCount: 4,
+  });
   const [email] = await emailsTo(/^PAL report for/);
   links = linksOf(email!);
   sheet = await download(links.download);

@@ -48,9 +48,11 @@ describe('the report-send job', () => {
     const { sendResult, reportA, reportB, window } = await firstWindow();
 
     expect(sendResult.windows).toEqual(['2017-11-01_2017-11-15']);
-    expect([...sendResult.sent].sort((x, y) => x.reportId.localeCompare(y.reportId))).toEqual([
-      { reportId: reportB, referralCount: 2 },
-      { reportId: reportA, referralCount: 4 },
+    // One unit per organization with referrals, each built by its own delivery (report-send-fanout.test.ts).
+    expect(sendResult.requested.map((u) => u.reportId).sort()).toEqual([reportA, reportB].sort());
+    expect([...sendResult.built].sort((x, y) => x.reportId.localeCompare(y.reportId))).toEqual([
+      { outcome: 'sent', reportId: reportB, referralCount: 2 },
+      { outcome: 'sent', reportId: reportA, referralCount: 4 },
     ]);
     const email = await reportEmail(stack, ORG_A, window);
     expect(email.subject).toBe('PAL report for 2017-11-01 to 2017-11-15: due 2017-11-29');
@@ -67,7 +69,8 @@ describe('the report-send job', () => {
 
     const again = await stack.sendReports(window.sendDate);
 
-    expect(again.sent).toEqual([]);
+    expect(again.requested).toEqual([]);
+    expect(again.built).toEqual([]);
     expect([...again.alreadySent].sort()).toEqual([reportA, reportB].sort());
     expect((await sentEmails(stack)).length).toBe(before);
   });

@@ -186,6 +186,11 @@ export class InMemoryReferralStore implements ReferralStore, AssignmentLedger, R
     for (const r of this.assigned(this.snapshot ?? this.items, organizationId, from, to)) yield strip(r);
   }
 
+  async anyAssignedBetween(organizationId: string, from: string, to: string): Promise<boolean> {
+    for await (const _ of this.assignedBetween(organizationId, from, to)) return true;
+    return false;
+  }
+
   async getMany(referralIds: readonly string[]): Promise<Referral[]> {
     return referralIds.flatMap((id) => this.peek(id) ?? []);
   }

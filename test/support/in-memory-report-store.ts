@@ -48,6 +48,12 @@ export class InMemoryReportStore implements ReportStore {
   async listOpen(dueOnOrBefore: IsoDate): Promise<Report[]> {
     return [...this.items.values()].filter((r) => r.open && r.dueDate <= dueOnOrBefore).map(strip);
   }
+  async listPendingDue(dueOnOrBefore: IsoDate): Promise<Report[]> {
+    return (await this.listOpen(dueOnOrBefore)).filter((r) => !r.overdueSince);
+  }
+  async countMarkedOverdue(): Promise<number> {
+    return [...this.items.values()].filter((r) => r.open && r.overdueSince).length;
+  }
   async listForWindow(windowId: string): Promise<Report[]> {
     return [...this.items.values()].filter((r) => r.windowId === windowId).map(strip);
   }

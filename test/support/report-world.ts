@@ -7,7 +7,8 @@ import type { OutgoingEmail } from '../../shared/ports/mailer.port';
 import type { IngestDeps } from '../../shared/use-cases/ingest-report';
 import { ingestReturnedFile } from '../../shared/use-cases/ingest-report';
 import type { SheetResult } from '../../shared/use-cases/report-refusal';
-import { sendReports } from '../../shared/use-cases/send-reports';
+import { planReportSends } from '../../shared/use-cases/plan-report-sends';
+import { sendReport } from '../../shared/use-cases/send-reports';
 import { InMemoryDirectory } from './in-memory-directory';
 import { InMemoryEvents, InMemoryMailer, InMemoryReportFiles, MemoryLog } from './in-memory-outbox';
 import { InMemoryReferralStore } from './in-memory-referral-store';
@@ -123,7 +124,9 @@ export function reportWorld(referralDays: readonly string[] = ['02', '06', '09',
       requireSenderAuthentication: false,
     },
     async sendReport() {
-      await sendReports(world.deps, '2017-11-22' as IsoDate);
+      // The job plans, then each unit is built as its own delivery would build it.
+      const plan = await planReportSends(world.deps, '2017-11-22' as IsoDate);
+      for (const unit of plan.requested) await sendReport(world.deps, unit);
       const report = (await reports.get(REPORT))!;
       return { report, sheet: files.objects.get(report.fileKey)!.body };
     },

@@ -1,9 +1,9 @@
+import type { ReportSendRun } from '../../../infra/local/report-send-units';
 import type { LocalStack } from '../../../infra/local/stack';
 import type { IsoDate } from '../../../shared/domain/minnesota-time';
 import { addDays } from '../../../shared/domain/minnesota-time';
 import type { ReportingWindow } from '../../../shared/domain/reporting-calendar';
 import { loadDefaultReportingCalendar } from '../../../shared/domain/reporting-calendar';
-import type { SendReportsResult } from '../../../shared/use-cases/send-reports';
 import type { StoredEmail } from './local-stack';
 import { postJson, sentEmails, settle } from './local-stack';
 import { referralBody } from './referrals';
@@ -36,8 +36,8 @@ export interface SentWindow {
   readonly referralsB: string[];
   readonly reportA: string;
   readonly reportB: string;
-  /** What the send job answered when it sent this window. */
-  readonly sendResult: SendReportsResult;
+  /** What the send job planned for this window, and what each report's build did. */
+  readonly sendResult: ReportSendRun;
 }
 
 export interface ReportBench {

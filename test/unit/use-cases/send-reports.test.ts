@@ -1,18 +1,29 @@
 import type { IsoDate } from '../../../shared/domain/minnesota-time';
 import type { Organization } from '../../../shared/domain/organization';
-import { NotFoundError } from '../../../shared/domain/errors';
-import { resendReport, sendReports } from '../../../shared/use-cases/send-reports';
+import { NotFoundError, RetryLaterError } from '../../../shared/domain/errors';
+import { planReportSends } from '../../../shared/use-cases/plan-report-sends';
+import { resendReport, sendReport } from '../../../shared/use-cases/send-reports';
+import type { ReportWorld } from '../../support/report-world';
 import { LEAD, ORG, REPORT, reportWorld, WINDOW } from '../../support/report-world';
 
 /*
- * The report-send job (shared/use-cases/send-reports.ts) on in-memory ports: one report per
- * organization with referrals in the window, emailed once however often the job runs or dies.
+ * The report send on in-memory ports: the job plans (plan-report-sends.ts), each unit is built by
+ * sendReport (send-reports.ts); one report per organization with referrals in the window, emailed
+ * once however often the job runs, a unit is delivered, or a build dies.
  * Written against its public behaviour (emails, stored reports and sheets, events), not its inner
  * steps. The DynamoDB claim and S3 links behind it are tested on the stand-ins (reports.test.ts).
  */
 
 const SEND_DAY = '2017-11-22' as IsoDate;
 const MINUTE = 60 * 1000;
+
+/** One run of the job, then each unit it planned built in turn (the bus's deliveries, in-process). */
+async function sendReports(world: ReportWorld, date: IsoDate) {
+  const plan = await planReportSends(world.deps, date);
+  const built = [];
+  for (const unit of plan.requested) built.push(await sendReport(world.deps, unit));
+  return { ...plan, built };
+}
 
 async function withQuietOrganization() {
   const world = reportWorld();
@@ -29,13 +40,14 @@ describe('the report-send job on a window’s send date', () => {
   it('emails each organization with referrals in the window its report, stores the sheet and publishes Report Sent', async () => {
     const world = await withQuietOrganization();
 
-    const result = await sendReports(world.deps, SEND_DAY);
+    const result = await sendReports(world, SEND_DAY);
 
     expect(result).toEqual({
       date: SEND_DAY,
       windows: [WINDOW],
-      sent: [{ reportId: REPORT, referralCount: 4 }],
+      requested: [{ reportId: REPORT, windowId: WINDOW, organizationId: ORG }],
       alreadySent: [],
+      built: [{ outcome: 'sent', reportId: REPORT, referralCount: 4 }],
     });
     expect(world.emails.map((e) => e.to)).toEqual([[LEAD]]);
     expect(world.emails[0]!.subject).toBe('PAL report for 2017-11-01 to 2017-11-15: due 2017-11-29');
@@ -56,27 +68,27 @@ describe('the report-send job on a window’s send date', () => {
   it('does nothing on a day no window is sent', async () => {
     const world = reportWorld();
 
-    const result = await sendReports(world.deps, '2017-11-21' as IsoDate);
+    const result = await sendReports(world, '2017-11-21' as IsoDate);
 
-    expect(result).toEqual({ date: '2017-11-21', windows: [], sent: [], alreadySent: [] });
+    expect(result).toEqual({ date: '2017-11-21', windows: [], requested: [], alreadySent: [], built: [] });
     expect(world.emails).toEqual([]);
     expect(world.reports.peek(REPORT)).toBeUndefined();
   });
 
   it('run again the same day, sends nothing twice and says which reports were already sent', async () => {
     const world = reportWorld();
-    await sendReports(world.deps, SEND_DAY);
+    await sendReports(world, SEND_DAY);
 
-    const again = await sendReports(world.deps, SEND_DAY);
+    const again = await sendReports(world, SEND_DAY);
 
-    expect(again).toMatchObject({ sent: [], alreadySent: [REPORT] });
+    expect(again).toMatchObject({ requested: [], built: [], alreadySent: [REPORT] });
     expect(world.emails).toHaveLength(1);
     expect(world.events.dataOf('Report Sent')).toHaveLength(1);
   });
 });
 
 describe('two runs, or a run that died', () => {
-  it('two runs at once: while one is emailing the report, the other sends nothing', async () => {
+  it('two runs at once: while one is emailing the report, the other sends nothing and asks to be retried', async () => {
     const world = reportWorld();
     let answer!: () => void;
     const sesAnswering = new Promise<void>((resolve) => (answer = resolve));
@@ -89,28 +101,35 @@ describe('two runs, or a run that died', () => {
       return send(email);
     };
 
-    const first = sendReports(world.deps, SEND_DAY);
+    const first = sendReports(world, SEND_DAY);
     await called;
-    const second = await sendReports(world.deps, SEND_DAY);
+    // The second run plans the unit again (not yet emailed); its build finds the live claim.
+    const second = sendReports(world, SEND_DAY);
+    await expect(second).rejects.toThrow(RetryLaterError);
     answer();
 
-    expect(second).toMatchObject({ sent: [], alreadySent: [REPORT] });
-    await expect(first).resolves.toMatchObject({ sent: [{ reportId: REPORT, referralCount: 4 }] });
+    await expect(first).resolves.toMatchObject({ built: [{ outcome: 'sent', reportId: REPORT, referralCount: 4 }] });
+    expect(world.emails).toHaveLength(1);
+    // Retried once the first has sent: nothing more.
+    await expect(sendReport(world.deps, { windowId: WINDOW, organizationId: ORG })).resolves.toEqual({
+      outcome: 'already-sent',
+      reportId: REPORT,
+    });
     expect(world.emails).toHaveLength(1);
   });
 
-  it('a run that failed emailing leaves its claim: runs within 15 minutes send nothing, the next one sends it once', async () => {
+  it('a build that failed emailing leaves its claim: retries within 15 minutes send nothing, a later one sends it once', async () => {
     const world = reportWorld();
     world.mailer.fault = () => new Error('SES is unavailable');
-    await expect(sendReports(world.deps, SEND_DAY)).rejects.toThrow('SES is unavailable');
+    await expect(sendReports(world, SEND_DAY)).rejects.toThrow('SES is unavailable');
     world.mailer.fault = () => undefined;
     const failedAt = world.now.getTime();
 
-    await sendReports(world.deps, SEND_DAY);
+    await expect(sendReports(world, SEND_DAY)).rejects.toThrow(RetryLaterError);
     expect(world.emails).toHaveLength(0);
     world.now = new Date(failedAt + 16 * MINUTE);
-    await sendReports(world.deps, SEND_DAY);
-    await sendReports(world.deps, SEND_DAY);
+    await sendReports(world, SEND_DAY);
+    await sendReports(world, SEND_DAY);
 
     expect(world.emails).toHaveLength(1);
     expect(world.reports.peek(REPORT)!.emailedAt).toBe(world.now.toISOString());
@@ -120,7 +139,7 @@ describe('two runs, or a run that died', () => {
 describe('ops’ resend of a report', () => {
   it('emails the report again, after its links expired, with links that work 14 days from the resend', async () => {
     const world = reportWorld();
-    await sendReports(world.deps, SEND_DAY);
+    await sendReports(world, SEND_DAY);
     world.now = new Date('2017-12-20T15:00:00Z');
 
     const result = await resendReport(world.deps, REPORT);
