@@ -2,7 +2,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /**
  * The tables' key designs, defined once: the local stack creates them from here and the CDK
- * app declares the same keys. Each index serves an access pattern of design.md.
+ * app declares the same keys. Each index serves an access pattern of docs/architecture.md.
  */
 export const REFERRALS_INDEX = {
   /** Pattern 3 and the load recount (never routing): referrals of organization O by referral date. */

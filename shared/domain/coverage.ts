@@ -112,7 +112,7 @@ export function computeCoverage(input: CoverageInput): Coverage {
   // Instants, not strings: '2017-11-01T00:00:00-06:00' and '…Z' do not sort as text.
   const since = instantOf(input.since, 'since');
 
-  // A suspended organization takes no leads (design.md), so it covers nothing.
+  // A suspended organization takes no leads (docs/architecture.md, flow 2), so it covers nothing.
   const active = input.organizations.filter((org) => org.status.state === 'active');
 
   const referralCounts = new Map<string, number>();

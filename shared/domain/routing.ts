@@ -4,7 +4,7 @@ import { minnesotaDateOf } from './minnesota-time';
 import type { Organization } from './organization';
 import { servesCounty } from './organization';
 
-/** How busy an organization is, read from its assigned referrals. */
+/** How busy an organization is: its load counters for the window and the week (kept with each routing). */
 export interface OrganizationLoad {
   readonly leadsThisWindow: number;
   readonly leadsThisWeek: number;
@@ -92,7 +92,7 @@ export interface RoutingDecision {
 }
 
 /**
- * Chooses the organization for a referral (design.md, flow 2), deterministically:
+ * Chooses the organization for a referral (docs/architecture.md, flow 2), deterministically:
  * 1. a consumer referred again within the repeat window goes back to the same organization
  *    while it is still eligible (active, of the right type, serving the county; its capacity
  *    does not block a returning consumer);

@@ -25,7 +25,7 @@ export interface DueResult {
 }
 
 /**
- * Due dates (design.md flow 5), for one Minnesota date:
+ * Due dates (docs/architecture.md, flow 5), for one Minnesota date:
  * 1. two business days before the due date, remind organizations whose report is not complete;
  * 2. after the due date, mark the report overdue once, tell the organization, publish `Report Overdue`;
  * 3. publish the count of overdue reports as the OverdueReports metric, so an alarm can fire.

@@ -35,7 +35,7 @@ export type MailFeedbackResult =
     };
 
 /**
- * Bounces and complaints (design.md flow 6):
+ * Bounces and complaints (docs/architecture.md, flow 6):
  * 1. a transient or undetermined bounce is logged and changes nothing;
  * 2. every organization whose lead address bounced permanently or complained is marked failing,
  *    once (routing passes it over from then on), and `Lead Contact Failing` is published for ops;

@@ -22,7 +22,7 @@ export interface IngestDeps extends ReportDeps {
 const FILE_CLAIM_STALE_MS = 15 * 60 * 1000;
 
 /**
- * Report ingest (design.md flow 4), for one object in the bucket: an upload under returned/,
+ * Report ingest (docs/architecture.md, flow 4), for one object in the bucket: an upload under returned/,
  * or an email's attachment under received/ (mail-intake unpacked it from inbound/, with its sender).
  */
 export async function ingestReturnedFile(deps: IngestDeps, origin: FileOrigin): Promise<SheetResult[]> {

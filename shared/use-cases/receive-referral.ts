@@ -21,7 +21,7 @@ export type ReceiveReferralResult =
   | { kind: 'invalid'; issues: FieldIssue[] };
 
 /**
- * Intake (design.md flow 1):
+ * Intake (docs/architecture.md, flow 1):
  * 1. validate the body; refuse it naming each field and rule;
  * 2. store the referral (idempotent on the CRM's id: a retry finds the first one);
  * 3. publish `Referral Created`; if that fails the referral stays stored and the sweeper

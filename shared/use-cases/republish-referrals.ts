@@ -13,7 +13,7 @@ export interface RepublishResult {
   readonly published: number;
 }
 
-/** The sweeper: publishes `Referral Created` for referrals stored without it (design.md flow 1). */
+/** The sweeper: publishes `Referral Created` for referrals stored without it (docs/architecture.md, flow 1). */
 export async function republishReferrals(
   deps: ReceiveReferralDeps & { log: Log },
   options: RepublishOptions,

@@ -43,7 +43,7 @@ export type RouteReferralResult =
   | { outcome: 'in-doubt'; organizationId: string };
 
 /**
- * Routing (design.md flow 2), safe under at-least-once delivery:
+ * Routing (docs/architecture.md, flow 2), safe under at-least-once delivery:
  * 1. decide once: a stored decision is reused by every later delivery;
  * 2. claim the lead email (a conditional write), send it, mark it sent: at most one email;
  * 3. publish `Referral Routed` and `Lead Emailed` (or `Referral Unroutable`).

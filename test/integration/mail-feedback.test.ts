@@ -7,7 +7,7 @@ import { clearEmails, postJson, sentEmails, settle, startTestStack } from './sup
 import { referralBody } from './support/referrals';
 
 /*
- * Bounces and complaints (design.md flow 6) on the stand-ins. The SES stand-in cannot bounce, so
+ * Bounces and complaints (docs/architecture.md, flow 6) on the stand-ins. The SES stand-in cannot bounce, so
  * each test puts on the bus the event SES's EventBridge destination would: source aws.ses,
  * detail-type `Email Bounced` or `Email Complaint Received`, SES's event record as detail.
  */

@@ -29,7 +29,7 @@ const TTL_TABLES: readonly TableRole[] = ['consumerHistory'];
  */
 export type TableAccess = 'read' | 'readWrite' | 'append' | 'readAppend' | 'readUpdate';
 
-// Exact actions, no Scan (design.md: no Scan on a request path) and no wildcards.
+// Exact actions, no Scan (docs/architecture.md: no Scan on a request path) and no wildcards.
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
