@@ -1,116 +1,29 @@
 import JSZip from 'jszip';
 import * as XLSX from 'xlsx';
-import { OrganizationSchema, type Organization } from '../../shared/domain/organization';
 import { computePerformance, type Performance } from '../../shared/domain/performance';
 import type { Referral } from '../../shared/domain/referral';
-import type { Report } from '../../shared/domain/report';
 import type { Resolution } from '../../shared/domain/outcome';
-import { loadDefaultReportingCalendar } from '../../shared/domain/reporting-calendar';
 import { performanceCsv } from '../../shared/ops/performance-csv';
 import { performancePage } from '../../shared/ops/performance-page';
 import { PERFORMANCE_SHEETS, performanceWorkbook } from '../../shared/ops/performance-workbook';
+import { organization, referral, report, W1, W2, windows } from '../support/performance-fixtures';
 
 /*
  * The exports of one small performance: two OE5 windows, an organization whose name is a spreadsheet formula, one
  * whose name needs CSV quoting, and one whose name is markup.
  */
 
-const W1 = '2017-11-01_2017-11-15';
-const W2 = '2017-11-16_2017-11-29';
-const windows = loadDefaultReportingCalendar().windowsBetween('2017-11-01', '2017-11-29');
-
 const FORMULA_NAME = '=HYPERLINK("x")';
 const QUOTED_NAME = 'Lakes, Rivers & "Prairie" Navigators';
 const MARKUP_NAME = '<script>alert(1)</script> Navigators';
 
-function organization(organizationId: string, name: string): Organization {
-  return OrganizationSchema.parse({
-    organizationId,
-    name,
-    type: 'navigator',
-    leadEmail: `leads@${organizationId}.example.org`,
-    coverage: { kind: 'counties', counties: ['27053'] },
-    languages: ['en'],
-    status: { state: 'active' },
-  });
-}
-
-/** A lead with only what performance reads filled in meaningfully. */
-function lead(
+/** A lead of one organization, with its reported outcome if any (the shared performance fixtures' referral). */
+const lead = (
   id: string,
   organizationId: string,
   referredAt: string,
   outcome?: { contactDate?: string; resolution: Resolution },
-): Referral {
-  const base = {
-    referralId: `ref_${id}`,
-    crmReferralId: id,
-    requestFingerprint: 'f',
-    receivedAt: referredAt,
-    referredAt,
-    representativeId: 'rep',
-    consumer: {
-      firstName: 'A',
-      lastName: 'B',
-      phone: '+16125550100',
-      preferredContactMethod: 'phone',
-      countyFips: '27053',
-      countyName: 'Hennepin',
-    },
-    case: {
-      hasActiveAccount: true,
-      hasActiveApplication: false,
-      determinations: [],
-      helpReason: { category: 'other', details: 'x' },
-      guidanceGiven: 'x',
-    },
-    consentToShare: true,
-    assisterType: 'navigator',
-    assisterTypeRule: 'no-application',
-    status: 'emailed',
-    routing: {
-      outcome: 'routed',
-      organizationId,
-      reason: 'county',
-      explanation: 'x',
-      candidates: [],
-      decidedAt: referredAt,
-    },
-  } satisfies Referral;
-  if (!outcome) return base;
-  return {
-    ...base,
-    outcome: {
-      contactMade: outcome.contactDate !== undefined,
-      ...(outcome.contactDate !== undefined && { contactDate: outcome.contactDate }),
-      resolution: outcome.resolution,
-      reportId: 'r',
-      fileKey: 'k',
-      fileReceivedAt: '2017-11-28T15:00:00.000Z',
-      fileOrder: '2017-11-28T15:00:00.000Z k',
-      recordedAt: '2017-11-28T15:00:00.000Z',
-    },
-  };
-}
-
-function report(organizationId: string, windowId: string, fields: Partial<Report>): Report {
-  const window = windows.find((w) => w.id === windowId);
-  if (!window) throw new Error(windowId);
-  return {
-    reportId: `${windowId}.${organizationId}`,
-    organizationId,
-    windowId,
-    windowStart: window.start,
-    windowEnd: window.end,
-    sendDate: window.sendDate,
-    dueDate: window.dueDate,
-    referralCount: 1,
-    fileKey: 'k',
-    status: 'sent',
-    createdAt: `${window.sendDate}T13:00:00.000Z`,
-    ...fields,
-  };
-}
+): Referral => referral({ id, organizationId, referredAt, ...outcome });
 
 const performance: Performance = computePerformance({
   windows,
