@@ -108,24 +108,18 @@ function windowSection(p: Performance, window: ReportingWindow): string {
 
 function programSection(p: Performance): string {
   const rows = programRows(p);
+  const windowLabel = (row: (typeof rows)[number]) =>
+    row.window === ALL_WINDOWS ? ALL_WINDOWS : `${dayText(row.windowStart ?? '')} – ${dayText(row.windowEnd ?? '')}`;
   const body = rows
     .map((row) => {
-      const label =
-        row.window === ALL_WINDOWS
-          ? ALL_WINDOWS
-          : `${dayText(row.windowStart ?? '')} – ${dayText(row.windowEnd ?? '')}`;
       return (
-        `<tr><th scope="row">${escapeHtml(label)}</th>${td(String(row.figures.leads), true)}` +
+        `<tr><th scope="row">${escapeHtml(windowLabel(row))}</th>${td(String(row.figures.leads), true)}` +
         `${td(String(row.unroutedReferrals ?? 0), true)}${td(tallyText(row.reports))}${sharesCells(row.figures)}` +
         `${resolutionCells(row.figures)}</tr>`
       );
     })
     .join('\n');
-  const chartRows = rows.map((row) => ({
-    label:
-      row.window === ALL_WINDOWS ? ALL_WINDOWS : `${dayText(row.windowStart ?? '')} – ${dayText(row.windowEnd ?? '')}`,
-    figures: row.figures,
-  }));
+  const chartRows = rows.map((row) => ({ label: windowLabel(row), figures: row.figures }));
   return [
     '<section aria-labelledby="h-program">',
     '<h2 id="h-program">Whole program</h2>',
