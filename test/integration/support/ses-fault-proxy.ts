@@ -13,8 +13,8 @@ import { forward } from './forward';
 export class SesFaultProxy {
   private server?: Server;
   target = '';
-  /** Decides, per SendEmail request, whether to answer Throttling instead of forwarding. */
-  throttle: (requestNumber: number) => boolean = () => false;
+  /** Decides, per SendEmail request (its number, its form-encoded body), whether to answer Throttling instead of forwarding. */
+  throttle: (requestNumber: number, body: string) => boolean = () => false;
   /** Decides, per SendEmail request, whether SES gets it but its answer is lost (a reset instead). */
   loseAnswer: (requestNumber: number) => boolean = () => false;
   answersLost = 0;
@@ -49,9 +49,10 @@ export class SesFaultProxy {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const isSend = /Action=SendEmail/.test(body.toString('utf8'));
+    const text = body.toString('utf8');
+    const isSend = /Action=SendEmail/.test(text);
     const requestNumber = isSend ? ++this.requests : 0;
-    if (isSend && this.throttle(requestNumber)) {
+    if (isSend && this.throttle(requestNumber, text)) {
       this.throttled++;
       res.writeHead(400, { 'Content-Type': 'text/xml' });
       res.end(
